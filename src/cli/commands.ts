@@ -1,0 +1,269 @@
+// The `boocode` commands: one table, each entry its flags, usage line and handler.
+import * as path from 'path';
+import * as readline from 'readline';
+import { BooError } from '../core/errors';
+import { Checkpoints, openCheckpoints } from '../core/service';
+import { RestoreMode } from '../core/types';
+import { parseArgs, parseCount, ParsedArgs } from './args';
+import { formatBytes, formatChanges, formatList, formatPlan, formatRestore, formatTranscript, formatSessions } from './format';
+import { runHookCommand, runHooksCommand } from './hookCommands';
+import { CliIO } from './io';
+
+export interface Command {
+  usage: string;
+  summary: string;
+  values?: string[];
+  switches?: string[];
+  run(args: ParsedArgs, io: CliIO): Promise<number>;
+  /** Commands that parse their own arguments (hooks). */
+  raw?: (io: CliIO) => Promise<number>;
+}
+
+const WORKSPACE = ['-C'];
+
+async function open(args: ParsedArgs, io: CliIO): Promise<Checkpoints> {
+  const dir = path.resolve(io.cwd, args.values.get('-C') ?? '.');
+  return openCheckpoints(dir, { onNotice: (line) => io.stderr(`boocode: ${line}\n`) });
+}
+
+function print(io: CliIO, args: ParsedArgs, value: unknown, human: () => string): number {
+  io.stdout(args.switches.has('--json') ? JSON.stringify(value, null, 2) + '\n' : human());
+  return 0;
+}
+
+function one(args: ParsedArgs, what: string): string {
+  if (args.positionals.length !== 1) throw new BooError('usage', `Give exactly one ${what}.`);
+  return args.positionals[0];
+}
+
+function none(args: ParsedArgs): void {
+  if (args.positionals.length > 0) throw new BooError('usage', `Unexpected argument ${JSON.stringify(args.positionals[0])}.`);
+}
+
+function required(args: ParsedArgs, flag: string, what: string): string {
+  const value = args.values.get(flag);
+  if (value === undefined) throw new BooError('usage', `${flag} ${what} is required.`);
+  return value;
+}
+
+async function confirm(io: CliIO, question: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+async function withStore<T>(args: ParsedArgs, io: CliIO, task: (store: Checkpoints) => Promise<T>): Promise<T> {
+  const store = await open(args, io);
+  try {
+    return await task(store);
+  } finally {
+    store.close();
+  }
+}
+
+export const COMMANDS: Record<string, Command> = {
+  checkpoint: {
+    usage: 'checkpoint [-C DIR] [--label TEXT] [--session ID] [--json]',
+    summary: 'Take a checkpoint of the whole workspace now.',
+    values: [...WORKSPACE, '--label', '--session'],
+    switches: ['--json'],
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        none(args);
+        const meta = await store.createCheckpoint({ label: args.values.get('--label'), sessionId: args.values.get('--session') });
+        const skipped = meta.skipped.map((file) => `\n  left out: ${file.path} (${file.reason}${file.size ? `, ${formatBytes(file.size)}` : ''})`).join('');
+        return print(io, args, meta, () => `Checkpoint ${meta.id} taken.${skipped}\n`);
+      }),
+  },
+  list: {
+    usage: 'list [-C DIR] [--session ID] [--json]',
+    summary: 'List checkpoints, newest first.',
+    values: [...WORKSPACE, '--session'],
+    switches: ['--json'],
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        none(args);
+        const list = await store.list({ sessionId: args.values.get('--session') });
+        return print(io, args, list, () => formatList(list));
+      }),
+  },
+  diff: {
+    usage: 'diff ID [--to ID] [-C DIR] [--json]',
+    summary: 'Files changed since a checkpoint (or between two).',
+    values: [...WORKSPACE, '--to'],
+    switches: ['--json'],
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        const changes = await store.diff(one(args, 'checkpoint id'), args.values.get('--to'));
+        return print(io, args, changes, () => formatChanges(changes));
+      }),
+  },
+  show: {
+    usage: 'show ID PATH [-C DIR]',
+    summary: "Print a file's contents at a checkpoint.",
+    values: WORKSPACE,
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        if (args.positionals.length !== 2) throw new BooError('usage', 'Give a checkpoint id and a file path.');
+        const bytes = await store.fileAt(args.positionals[0], args.positionals[1]);
+        process.stdout.write(bytes);
+        return 0;
+      }),
+  },
+  restore: {
+    usage: 'restore ID [-C DIR] [--session ID] [--files-only | --transcript-only] [--yes] [--json]',
+    summary: 'Bring files (and the transcript) back to a checkpoint; undo with `boocode undo`.',
+    values: [...WORKSPACE, '--session'],
+    switches: ['--files-only', '--transcript-only', '--yes', '--json'],
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        const id = one(args, 'checkpoint id');
+        if (args.switches.has('--files-only') && args.switches.has('--transcript-only')) {
+          throw new BooError('usage', 'Choose one of --files-only and --transcript-only.');
+        }
+        const mode: RestoreMode = args.switches.has('--files-only') ? 'files' : args.switches.has('--transcript-only') ? 'transcript' : 'all';
+        const sessionId = args.values.get('--session');
+        await store.get(id); // A bad or unknown id is reported before anything else.
+        if (!args.switches.has('--yes')) {
+          if (!process.stdin.isTTY || !process.stderr.isTTY) {
+            throw new BooError('refused', 'Restore needs confirmation: run it in a terminal, or add --yes. Nothing was changed.');
+          }
+          const plan = await store.planRestore(id, { sessionId });
+          io.stderr(formatPlan(plan, mode));
+          if (!(await confirm(io, 'Restore? [y/N] '))) {
+            io.stderr('Nothing was changed.\n');
+            return 1;
+          }
+        }
+        const outcome = await store.restore(id, { sessionId, mode });
+        return print(io, args, outcome, () => formatRestore(outcome));
+      }),
+  },
+  undo: {
+    usage: 'undo [-C DIR] [--json]',
+    summary: 'Undo the latest restore: files, transcript and checkpoint list.',
+    values: WORKSPACE,
+    switches: ['--json'],
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        none(args);
+        const outcome = await store.undo();
+        return print(
+          io,
+          args,
+          outcome,
+          () =>
+            `Undid the restore to ${outcome.undone}: ${outcome.filesChanged} file(s), ${outcome.messagesRestored} message(s) and ${outcome.checkpointsRestored} checkpoint(s) back.\n` +
+            (outcome.safetyCheckpoint ? `To redo it, restore ${outcome.safetyCheckpoint}.\n` : ''),
+        );
+      }),
+  },
+  delete: {
+    usage: 'delete ID [-C DIR] [--json]',
+    summary: 'Delete one checkpoint.',
+    values: WORKSPACE,
+    switches: ['--json'],
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        const id = one(args, 'checkpoint id');
+        await store.delete(id);
+        return print(io, args, { deleted: id }, () => `Deleted checkpoint ${id}.\n`);
+      }),
+  },
+  prune: {
+    usage: 'prune [--keep N] [--older-than DAYS] [-C DIR] [--json]',
+    summary: 'Keep the newest N checkpoints and/or drop those older than DAYS.',
+    values: [...WORKSPACE, '--keep', '--older-than'],
+    switches: ['--json'],
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        none(args);
+        const result = await store.prune({
+          keep: parseCount('--keep', args.values.get('--keep')),
+          olderThanDays: parseCount('--older-than', args.values.get('--older-than')),
+        });
+        return print(io, args, result, () => `Deleted ${result.deleted.length} checkpoint(s).\n`);
+      }),
+  },
+  info: {
+    usage: 'info [-C DIR] [--json]',
+    summary: 'Where the store lives, how many checkpoints, disk used.',
+    values: WORKSPACE,
+    switches: ['--json'],
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        none(args);
+        const info = await store.info();
+        return print(
+          io,
+          args,
+          info,
+          () =>
+            `Workspace:   ${info.workspace} (${info.kind === 'git' ? 'git repository' : 'plain folder, shadow repository'})\n` +
+            `Git dir:     ${info.gitDir}\nTranscript:  ${info.store}\nCheckpoints: ${info.checkpoints}\nDisk used:   ${formatBytes(info.diskBytes)}\n`,
+        );
+      }),
+  },
+  turn: {
+    usage: 'turn begin --session ID --prompt TEXT [--agent NAME] [-C DIR] [--json]\n  boocode turn end --session ID [--reply TEXT] [-C DIR] [--json]',
+    summary: "Record an agent turn: its prompt and a checkpoint before it, then its reply. `--prompt -` reads stdin.",
+    values: [...WORKSPACE, '--session', '--prompt', '--agent', '--reply'],
+    switches: ['--json'],
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        const [phase, ...rest] = args.positionals;
+        if (rest.length > 0 || (phase !== 'begin' && phase !== 'end')) throw new BooError('usage', 'Use `boocode turn begin` or `boocode turn end`.');
+        const sessionId = required(args, '--session', 'ID');
+        const fromStdin = async (flag: string) => {
+          const value = args.values.get(flag);
+          return value === '-' ? io.readStdin() : value;
+        };
+        if (phase === 'end') {
+          const result = await store.endTurn({ sessionId, reply: await fromStdin('--reply') });
+          return print(io, args, result, () => (result.messageId ? `Recorded the reply in session ${sessionId}.\n` : ''));
+        }
+        const prompt = await fromStdin('--prompt');
+        if (prompt === undefined) throw new BooError('usage', '--prompt TEXT is required.');
+        const result = await store.beginTurn({ sessionId, prompt, agent: args.values.get('--agent') });
+        if (result.warning) io.stderr(`boocode: warning: ${result.warning}\n`);
+        return print(io, args, result, () => (result.checkpoint ? `Checkpoint ${result.checkpoint.id} taken before this turn.\n` : ''));
+      }),
+  },
+  transcript: {
+    usage: 'transcript --session ID [-C DIR] [--json]',
+    summary: "A session's messages in order.",
+    values: [...WORKSPACE, '--session'],
+    switches: ['--json'],
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        none(args);
+        const messages = await store.transcript(required(args, '--session', 'ID'));
+        return print(io, args, messages, () => formatTranscript(messages));
+      }),
+  },
+  sessions: {
+    usage: 'sessions [-C DIR] [--json]',
+    summary: 'Agent sessions recorded in this workspace.',
+    values: WORKSPACE,
+    switches: ['--json'],
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        none(args);
+        const sessions = await store.sessions();
+        return print(io, args, sessions, () => formatSessions(sessions));
+      }),
+  },
+  hook: {
+    usage: 'hook AGENT  (reads the agent\'s hook payload from stdin or the last argument)',
+    summary: 'Entry point for agent hooks: claude-code, copilot, codex, gemini, opencode, cursor.',
+    run: async () => 0,
+    raw: runHookCommand,
+  },
+  hooks: {
+    usage: 'hooks install|uninstall AGENT [-C DIR] [--user | --shared]\n  boocode hooks status [-C DIR] [--json]',
+    summary: "Connect an agent: write (or remove) our hooks in the agent's config.",
+    run: async () => 0,
+    raw: runHooksCommand,
+  },
+};

@@ -1,0 +1,92 @@
+// Human-readable output of the CLI (`--json` prints the data itself).
+import { CheckpointInfo, FileChange, Message, RestoreMode, RestoreOutcome, RestorePlan, SessionInfo } from '../core/types';
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatTime(ms: number): string {
+  const date = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+const oneLine = (text: string, max = 60) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+export function describeCheckpoint(checkpoint: CheckpointInfo): string {
+  if (checkpoint.label) return checkpoint.label;
+  if (checkpoint.prompt) return `Before: ${oneLine(checkpoint.prompt)}`;
+  return checkpoint.kind === 'safety' ? 'Safety checkpoint' : `${checkpoint.kind} checkpoint`;
+}
+
+export function formatList(list: CheckpointInfo[]): string {
+  if (list.length === 0) return 'No checkpoints yet. Take one with `boocode checkpoint`.\n';
+  return list
+    .map((checkpoint) => {
+      const session = checkpoint.sessionId ? `  [${checkpoint.agent ?? 'session'} ${checkpoint.sessionId}]` : '';
+      return `${checkpoint.id}  ${formatTime(checkpoint.createdAt)}  ${checkpoint.kind.padEnd(6)}  ${oneLine(describeCheckpoint(checkpoint), 70)}${session}`;
+    })
+    .join('\n') + '\n';
+}
+
+const STATUS_LETTER = { added: 'A', modified: 'M', deleted: 'D', typechange: 'T' } as const;
+
+export function formatChanges(changes: FileChange[]): string {
+  if (changes.length === 0) return 'No changes.\n';
+  return changes
+    .map((change) => {
+      const counts = change.added === null ? 'binary' : `+${change.added} -${change.removed}`;
+      return `${STATUS_LETTER[change.status]}  ${change.path}  ${counts}`;
+    })
+    .join('\n') + '\n';
+}
+
+export function formatPlan(plan: RestorePlan, mode: RestoreMode): string {
+  const lines = [`Restoring checkpoint ${plan.checkpoint.id} (${formatTime(plan.checkpoint.createdAt)}):`];
+  if (mode !== 'transcript') {
+    const section = (title: string, files: string[]) => {
+      if (files.length === 0) return;
+      lines.push(`  ${title} (${files.length}):`);
+      for (const file of files.slice(0, 50)) lines.push(`    ${file}`);
+      if (files.length > 50) lines.push(`    … and ${files.length - 50} more`);
+    };
+    section('Changed back', plan.modified);
+    section('Written back', plan.recreated);
+    section('DELETED (created since)', plan.deleted);
+    for (const kept of plan.kept) lines.push(`  Left alone: ${kept.path} (${kept.reason})`);
+    if (plan.modified.length + plan.recreated.length + plan.deleted.length === 0) lines.push('  No file differs.');
+  }
+  if (mode !== 'files') lines.push('  The transcript is trimmed from that turn on.');
+  lines.push('A safety checkpoint is taken first; `boocode undo` reverses the restore.');
+  return lines.join('\n') + '\n';
+}
+
+export function formatRestore(outcome: RestoreOutcome): string {
+  const lines = [`Restored checkpoint ${outcome.restored}: ${outcome.filesChanged} file(s) changed, ${outcome.messagesDeleted} message(s) removed from the transcript.`];
+  for (const kept of outcome.kept) lines.push(`Left alone: ${kept.path} (${kept.reason})`);
+  if (outcome.safetyCheckpoint) lines.push(`Undo with \`boocode undo\` (safety checkpoint ${outcome.safetyCheckpoint}).`);
+  if (outcome.agentAdvice) lines.push(outcome.agentAdvice);
+  return lines.join('\n') + '\n';
+}
+
+export function formatTranscript(messages: Message[]): string {
+  if (messages.length === 0) return 'No messages in this session.\n';
+  return messages.map((message) => `[${formatTime(message.createdAt)}] ${message.role}:\n${message.text}\n`).join('\n');
+}
+
+export function formatSessions(sessions: SessionInfo[]): string {
+  if (sessions.length === 0) return 'No sessions recorded yet.\n';
+  return sessions
+    .map((session) => `${session.id}  ${formatTime(session.updatedAt)}  ${(session.agent ?? '-').padEnd(11)}  ${session.messageCount} msg  ${oneLine(session.title ?? '', 50)}${session.staleAt ? '  (agent context stale)' : ''}`)
+    .join('\n') + '\n';
+}

@@ -1,0 +1,89 @@
+// Captures the work tree into a tree object through our private index. The index persists
+// between checkpoints (seeded once from the repository's own index), so git's stat cache skips
+// unchanged files and a capture costs about one `git status`; only changed files are hashed.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Git, splitNul } from './git';
+import { SkippedFile } from './types';
+import { Workspace } from './workspace';
+
+export interface CaptureResult {
+  tree: string;
+  skipped: SkippedFile[];
+}
+
+/** Creates the private index from the repository's own one the first time (a copy: never written). */
+function seedIndex(ws: Workspace): void {
+  if (fs.existsSync(ws.indexFile)) return;
+  fs.mkdirSync(path.dirname(ws.indexFile), { recursive: true, mode: 0o700 });
+  if (ws.realIndex && fs.existsSync(ws.realIndex)) {
+    const temporary = `${ws.indexFile}.seed-${process.pid}`;
+    fs.copyFileSync(ws.realIndex, temporary);
+    fs.renameSync(temporary, ws.indexFile);
+  }
+}
+
+interface Candidates {
+  paths: string[];
+  skipped: SkippedFile[];
+}
+
+/** Reads `git status -z` against the private index: paths whose work-tree state differs from it. */
+export function parseStatus(output: Buffer, root: string, maxFileBytes: number): Candidates {
+  const paths: string[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const entry of splitNul(output)) {
+    const xy = entry.slice(0, 2);
+    const file = entry.slice(3);
+    const worktreeChanged = xy === '??' || (xy[1] !== ' ' && xy[1] !== undefined);
+    if (!worktreeChanged) continue;
+    if (file.endsWith('/')) {
+      // Only an embedded repository shows as a folder with --untracked-files=all.
+      skipped.push({ path: file.slice(0, -1), reason: 'nested-repository' });
+      continue;
+    }
+    if (xy[1] !== 'D') {
+      try {
+        const stat = fs.lstatSync(path.join(root, file));
+        if (stat.isFile() && stat.size > maxFileBytes) {
+          skipped.push({ path: file, reason: 'too-large', size: stat.size });
+          continue;
+        }
+      } catch {
+        // Gone since git looked: update-index --remove records the deletion.
+      }
+    }
+    paths.push(file);
+  }
+  return { paths, skipped };
+}
+
+const UNREADABLE = /(?:open|read|lstat|readlink)\("(.+?)"\): (?:Permission denied|Input\/output error)|unable to (?:index|hash) file '?(.+?)'?$/m;
+
+export async function captureTree(git: Git, ws: Workspace, maxFileBytes: number): Promise<CaptureResult> {
+  seedIndex(ws);
+  const env = { GIT_INDEX_FILE: ws.indexFile };
+  const pathspec = ws.scope ? ['--', `:(top,literal)${ws.scope}`] : [];
+  const status = await git.run(
+    ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all', ...pathspec],
+    { env },
+  );
+  const { paths, skipped } = parseStatus(status.stdout, ws.topLevel, maxFileBytes);
+  let pending = paths;
+  // An unreadable file must not cost the whole checkpoint: leave it out, report it, go on.
+  while (pending.length > 0) {
+    const result = await git.run(['update-index', '--add', '--remove', '-z', '--stdin'], {
+      env,
+      input: pending.join('\0') + '\0',
+      okCodes: [0, 128],
+    });
+    if (result.code === 0) break;
+    const match = UNREADABLE.exec(result.stderr);
+    const bad = match ? path.relative(ws.topLevel, path.resolve(ws.topLevel, match[1] ?? match[2])) : null;
+    if (!bad || !pending.includes(bad)) throw new Error(`git update-index failed: ${result.stderr.split('\n')[0]}`);
+    skipped.push({ path: bad, reason: 'unreadable' });
+    pending = pending.filter((file) => file !== bad);
+  }
+  const tree = await git.text(['write-tree'], { env });
+  return { tree, skipped };
+}

@@ -1,0 +1,64 @@
+// The one entry point the CLI, the hooks and the extension use: a workspace's checkpoints and
+// transcript together. Plain Node, no `vscode`.
+import {
+  ActivityState,
+  CheckpointInfo,
+  CheckpointMeta,
+  FileChange,
+  Message,
+  RestoreMode,
+  RestoreOutcome,
+  RestorePlan,
+  SessionInfo,
+  StoreInfo,
+  TurnBeginResult,
+  TurnEndResult,
+  UndoOutcome,
+} from './types';
+
+export interface OpenOptions {
+  /** Where shadow repositories for plain folders live; default `$XDG_STATE_HOME/boocode` or `~/.local/state/boocode`. */
+  stateHome?: string;
+  /** How long to wait for another process's lock before giving up with a clear error. */
+  lockTimeoutMs?: number;
+  /** Files larger than this are left out of checkpoints (and reported). Default 50 MB. */
+  maxFileBytes?: number;
+  /** Checkpoints kept per session; older ones are dropped as new ones are taken. Default 100. */
+  keepPerSession?: number;
+  /** One-line notices for people (e.g. a corrupt transcript moved aside). Default: stderr. */
+  onNotice?: (line: string) => void;
+}
+
+export interface Checkpoints {
+  /** Real path of the workspace folder. */
+  readonly root: string;
+  readonly kind: 'git' | 'shadow';
+  /** Our own files for this workspace: transcript, journal, private index, activity. Watch it for changes. */
+  readonly stateDir: string;
+  /** Path of the transcript database. */
+  readonly storePath: string;
+
+  beginTurn(input: { sessionId?: string; prompt: string; agent?: string | null }): Promise<TurnBeginResult>;
+  endTurn(input: { sessionId: string; reply?: string | null }): Promise<TurnEndResult>;
+  createCheckpoint(input?: { label?: string | null; sessionId?: string | null }): Promise<CheckpointMeta>;
+  /** Newest first. */
+  list(filter?: { sessionId?: string }): Promise<CheckpointInfo[]>;
+  get(id: string): Promise<CheckpointInfo>;
+  sessions(): Promise<SessionInfo[]>;
+  transcript(sessionId: string): Promise<Message[]>;
+  /** Files changed from checkpoint `id` to checkpoint `to`, or to the current files when `to` is omitted. */
+  diff(id: string, to?: string): Promise<FileChange[]>;
+  /** A file's bytes at a checkpoint; throws a BooError when the file is not in it. */
+  fileAt(id: string, path: string): Promise<Buffer>;
+  planRestore(id: string, options?: { sessionId?: string }): Promise<RestorePlan>;
+  restore(id: string, options?: { sessionId?: string; mode?: RestoreMode }): Promise<RestoreOutcome>;
+  undo(): Promise<UndoOutcome>;
+  delete(id: string): Promise<void>;
+  prune(options: { keep?: number; olderThanDays?: number }): Promise<{ deleted: string[] }>;
+  info(): Promise<StoreInfo>;
+  /** What hooks and other processes are doing now (read from `stateDir/activity.json`). */
+  activity(): ActivityState;
+  close(): void;
+}
+
+export { openCheckpoints } from './checkpoints';

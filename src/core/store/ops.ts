@@ -1,0 +1,118 @@
+// Every change to the transcript is one of these operations. The same function applies them
+// live and when the journal is replayed, and each is idempotent, so replaying a journal over a
+// file that already holds part of it changes nothing.
+import type { Database, SqlValue } from 'sql.js';
+
+export interface MessageRow {
+  id: string;
+  session: string;
+  role: 'user' | 'assistant';
+  text: string;
+  at: number;
+}
+
+export interface CheckpointRow {
+  id: string;
+  session: string | null;
+  anchor: string | null;
+  commit: string;
+  label: string | null;
+  at: number;
+}
+
+export interface RestorePayload {
+  messages: MessageRow[];
+  checkpoints: CheckpointRow[];
+  previousStaleAt: number | null;
+  previousStaleReason: string | null;
+}
+
+export type Op =
+  | { op: 'session'; id: string; agent: string | null; workspace: string; at: number }
+  | ({ op: 'message' } & MessageRow)
+  | ({ op: 'checkpoint' } & CheckpointRow)
+  | { op: 'dropCheckpoints'; ids: string[] }
+  | {
+      op: 'restore';
+      id: string;
+      checkpoint: string;
+      safety: string | null;
+      session: string | null;
+      mode: string;
+      at: number;
+      payload: RestorePayload;
+      staleReason: string | null;
+    }
+  | { op: 'undo'; id: string; at: number };
+
+const run = (db: Database, sql: string, params: SqlValue[]) => db.run(sql, params);
+
+export function applyOp(db: Database, op: Op): void {
+  switch (op.op) {
+    case 'session':
+      run(db, 'INSERT OR IGNORE INTO sessions (id, agent, workspace, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+        op.id,
+        op.agent,
+        op.workspace,
+        op.at,
+        op.at,
+      ]);
+      run(db, 'UPDATE sessions SET agent = COALESCE(agent, ?), updated_at = MAX(updated_at, ?) WHERE id = ?', [op.agent, op.at, op.id]);
+      return;
+    case 'message':
+      insertMessage(db, op);
+      run(db, 'UPDATE sessions SET updated_at = MAX(updated_at, ?) WHERE id = ?', [op.at, op.session]);
+      return;
+    case 'checkpoint':
+      insertCheckpoint(db, op);
+      return;
+    case 'dropCheckpoints':
+      for (const id of op.ids) run(db, 'DELETE FROM checkpoints WHERE id = ?', [id]);
+      return;
+    case 'restore':
+      for (const message of op.payload.messages) run(db, 'DELETE FROM messages WHERE id = ?', [message.id]);
+      for (const checkpoint of op.payload.checkpoints) run(db, 'DELETE FROM checkpoints WHERE id = ?', [checkpoint.id]);
+      run(
+        db,
+        'INSERT OR IGNORE INTO restores (id, checkpoint_id, safety_checkpoint_id, session_id, mode, created_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [op.id, op.checkpoint, op.safety, op.session, op.mode, op.at, JSON.stringify(op.payload)],
+      );
+      if (op.session && op.staleReason) {
+        run(db, 'UPDATE sessions SET stale_at = ?, stale_reason = ? WHERE id = ?', [op.at, op.staleReason, op.session]);
+      }
+      return;
+    case 'undo': {
+      const row = db.exec('SELECT payload, session_id, undone_at FROM restores WHERE id = ?', [op.id])[0]?.values[0];
+      if (!row || row[2] !== null) return;
+      const payload = JSON.parse(String(row[0])) as RestorePayload;
+      for (const message of payload.messages) insertMessage(db, message);
+      for (const checkpoint of payload.checkpoints) insertCheckpoint(db, checkpoint);
+      if (row[1]) {
+        run(db, 'UPDATE sessions SET stale_at = ?, stale_reason = ? WHERE id = ?', [payload.previousStaleAt, payload.previousStaleReason, row[1]]);
+      }
+      run(db, 'UPDATE restores SET undone_at = ? WHERE id = ?', [op.at, op.id]);
+      return;
+    }
+  }
+}
+
+function insertMessage(db: Database, row: MessageRow): void {
+  run(db, 'INSERT OR IGNORE INTO messages (id, session_id, role, text, created_at) VALUES (?, ?, ?, ?, ?)', [
+    row.id,
+    row.session,
+    row.role,
+    row.text,
+    row.at,
+  ]);
+}
+
+function insertCheckpoint(db: Database, row: CheckpointRow): void {
+  run(db, 'INSERT OR IGNORE INTO checkpoints (id, session_id, anchor_message_id, commit_sha, label, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    row.id,
+    row.session,
+    row.anchor,
+    row.commit,
+    row.label,
+    row.at,
+  ]);
+}

@@ -1,0 +1,168 @@
+// Plain data shapes shared by the engine, the transcript store, the CLI, hooks and the extension.
+// Nothing here imports `vscode`.
+
+/** Why a checkpoint was taken. */
+export type CheckpointKind = 'turn' | 'manual' | 'safety';
+
+/** A file left out of a checkpoint, always reported, never dropped silently. */
+export interface SkippedFile {
+  path: string;
+  reason: 'too-large' | 'nested-repository' | 'unreadable';
+  /** Size in bytes, for `too-large`. */
+  size?: number;
+}
+
+/** What a checkpoint is, as recorded in its commit (so it survives a lost transcript). */
+export interface CheckpointMeta {
+  id: string;
+  /** Commit the ref points at. */
+  commit: string;
+  /** Full ref name, `refs/boocode/checkpoints/<id>`. */
+  ref: string;
+  /** Unix milliseconds. */
+  createdAt: number;
+  kind: CheckpointKind;
+  label: string | null;
+  /** Agent session (conversation) the checkpoint belongs to, or null for manual and safety ones. */
+  sessionId: string | null;
+  /** Transcript message the checkpoint was taken before (the user's prompt), if any. */
+  anchorMessageId: string | null;
+  /** HEAD when the checkpoint was taken (null on an unborn branch or in a plain folder). */
+  head: string | null;
+  /** Files left out of this checkpoint. */
+  skipped: SkippedFile[];
+}
+
+/** A checkpoint as listed to people: its metadata plus the prompt it was taken before. */
+export interface CheckpointInfo extends CheckpointMeta {
+  /** The anchored user prompt, when the transcript has it. */
+  prompt: string | null;
+  /** Agent name of the session, when known. */
+  agent: string | null;
+}
+
+export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'typechange';
+
+/** One file that differs between two states. Line counts are null for binary files. */
+export interface FileChange {
+  path: string;
+  status: ChangeStatus;
+  added: number | null;
+  removed: number | null;
+}
+
+/** What a restore would do, computed before anything changes. */
+export interface RestorePlan {
+  checkpoint: CheckpointMeta;
+  /** Files whose contents or mode go back. */
+  modified: string[];
+  /** Files that exist in the checkpoint and not now: written back. */
+  recreated: string[];
+  /** Files created since the checkpoint (not ignored): deleted by the restore. */
+  deleted: string[];
+  /** Files the restore leaves alone, with why (ignored now, too large, in a nested repository, …). */
+  kept: { path: string; reason: string }[];
+}
+
+/** Files-side result of a restore. */
+export interface FilesRestoreResult {
+  restored: string;
+  /** Checkpoint of the state just before the restore: restoring it undoes this restore. */
+  safetyCheckpoint: string;
+  filesChanged: number;
+  modified: string[];
+  recreated: string[];
+  deleted: string[];
+  kept: { path: string; reason: string }[];
+}
+
+export type RestoreMode = 'all' | 'files' | 'transcript';
+
+/** Result of a restore of files and/or transcript. */
+export interface RestoreOutcome {
+  restored: string;
+  mode: RestoreMode;
+  /** Null for a transcript-only restore, which changes no file. */
+  safetyCheckpoint: string | null;
+  filesChanged: number;
+  modified: string[];
+  recreated: string[];
+  deleted: string[];
+  kept: { path: string; reason: string }[];
+  messagesDeleted: number;
+  checkpointsDropped: number;
+  /** Set when the agent's own memory of the conversation no longer matches the transcript. */
+  agentContextStale: boolean;
+  /** A sentence for people about what to do with the agent, when stale. */
+  agentAdvice: string | null;
+}
+
+export interface UndoOutcome {
+  undone: string;
+  /** Checkpoint of the state just before the undo (the undo itself can be undone by restoring it). */
+  safetyCheckpoint: string | null;
+  filesChanged: number;
+  messagesRestored: number;
+  checkpointsRestored: number;
+}
+
+export interface SessionInfo {
+  id: string;
+  agent: string | null;
+  workspace: string;
+  /** First user prompt, for display. */
+  title: string | null;
+  createdAt: number;
+  updatedAt: number;
+  messageCount: number;
+  /** When the session's agent context went stale (a restore trimmed it), or null. */
+  staleAt: number | null;
+}
+
+export type Role = 'user' | 'assistant';
+
+export interface Message {
+  id: string;
+  sessionId: string;
+  role: Role;
+  text: string;
+  createdAt: number;
+}
+
+export interface TurnBeginResult {
+  sessionId: string;
+  messageId: string;
+  /** Null when the checkpoint failed; the turn goes on regardless. */
+  checkpoint: CheckpointMeta | null;
+  /** Why the checkpoint failed, when it did. */
+  warning: string | null;
+}
+
+export interface TurnEndResult {
+  sessionId: string;
+  messageId: string | null;
+}
+
+export interface StoreInfo {
+  workspace: string;
+  kind: 'git' | 'shadow';
+  gitDir: string;
+  /** Path of the transcript database. */
+  store: string;
+  checkpoints: number;
+  /** Bytes held only by checkpoints (objects no branch or tag reaches) plus our own files. */
+  diskBytes: number;
+}
+
+/** What the status bar shows about work in other processes (hooks, CLI). */
+export interface ActivityState {
+  state: 'idle' | 'checkpointing' | 'failed';
+  /** Unix ms of the change. */
+  at: number;
+  pid?: number;
+  sessionId?: string | null;
+  /** For `failed`: one line saying why and what to do. */
+  error?: string;
+  /** Id of the latest checkpoint stored, for `idle`. */
+  checkpointId?: string;
+}

@@ -1,0 +1,111 @@
+// Finds where a workspace's checkpoints live. In a git repository (or a linked worktree) we use
+// its own object store and keep our files in its git directory; a plain folder gets a shadow git
+// directory under the user's state directory, so no `.git` is ever created in the folder.
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BooError } from './errors';
+import { cleanGitEnv, runGit } from './git';
+
+export interface Workspace {
+  /** Real path of the folder the user works in. */
+  root: string;
+  kind: 'git' | 'shadow';
+  /** The work tree's git directory (a linked worktree has its own). */
+  gitDir: string;
+  /** The work tree git runs on: the repository's top level, or the folder itself. */
+  topLevel: string;
+  /** `root` relative to `topLevel` in posix form; '' when they are the same. Capture and restore stay inside it. */
+  scope: string;
+  /** Recorded in each checkpoint so one worktree's (or folder's) checkpoint is never restored into another. */
+  key: string;
+  /** Our own files: private index, transcript, locks, activity. */
+  stateDir: string;
+  /** The private index that makes a checkpoint cost about one `git status`. */
+  indexFile: string;
+  /** The repository's own index, read once to seed ours (never written). */
+  realIndex: string | null;
+}
+
+export function defaultStateHome(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state');
+  return path.join(base, 'boocode');
+}
+
+function checkFolder(dir: string): string {
+  let real: string;
+  try {
+    real = fs.realpathSync(dir);
+  } catch {
+    throw new BooError('no-folder', `Folder ${dir} does not exist; pass an existing workspace folder with -C DIR.`);
+  }
+  if (!fs.statSync(real).isDirectory()) {
+    throw new BooError('no-folder', `${dir} is not a folder; pass a workspace folder with -C DIR.`);
+  }
+  try {
+    fs.accessSync(real, fs.constants.R_OK | fs.constants.X_OK);
+    fs.readdirSync(real);
+  } catch {
+    throw new BooError('unreadable-folder', `Folder ${real} is not readable; check its permissions and try again.`);
+  }
+  return real;
+}
+
+const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
+
+export async function resolveWorkspace(dir: string, options: { stateHome?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Workspace> {
+  const root = checkFolder(dir);
+  const env = cleanGitEnv(options.env ?? process.env);
+  const probe = await runGit(
+    root,
+    ['rev-parse', '--is-bare-repository', '--is-inside-git-dir', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'],
+    env,
+    { okCodes: [0, 128] },
+  );
+  if (probe.code === 0) {
+    const [bare, insideGitDir, topLevelRaw, gitDir, commonRaw] = probe.stdout.toString('utf8').split('\n');
+    if (bare === 'true' || insideGitDir === 'true' || !topLevelRaw) {
+      throw new BooError('no-folder', `${root} is inside a git directory, not a work tree; open the project folder instead.`);
+    }
+    const topLevel = fs.realpathSync(topLevelRaw);
+    const commonDir = path.resolve(root, commonRaw);
+    const scope = path.relative(topLevel, root).split(path.sep).join('/');
+    const worktreeId = path.resolve(gitDir) === path.resolve(commonDir) ? 'main' : `worktree:${path.basename(gitDir)}`;
+    const base = path.join(gitDir, 'boocode');
+    const stateDir = scope ? path.join(base, 'scopes', hash(scope, 12)) : base;
+    return {
+      root,
+      kind: 'git',
+      gitDir,
+      topLevel,
+      scope,
+      key: scope ? `${worktreeId}:${scope}` : worktreeId,
+      stateDir,
+      indexFile: path.join(stateDir, 'index'),
+      realIndex: path.join(gitDir, 'index'),
+    };
+  }
+  if (!/not a git repository/i.test(probe.stderr)) {
+    throw new BooError('git-failed', `git cannot read ${root}: ${probe.stderr.split('\n')[0].trim()}`);
+  }
+  const home = path.join(options.stateHome ?? defaultStateHome(options.env ?? process.env), 'shadow', hash(root, 16));
+  const gitDir = path.join(home, 'git');
+  if (!fs.existsSync(path.join(gitDir, 'HEAD'))) {
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    await runGit(home, ['init', '--bare', '--quiet', '--template=', gitDir], env);
+    await runGit(home, ['--git-dir', gitDir, 'config', 'core.bare', 'false'], env);
+    fs.writeFileSync(path.join(home, 'folder.txt'), `${root}\n`);
+  }
+  return {
+    root,
+    kind: 'shadow',
+    gitDir,
+    topLevel: root,
+    scope: '',
+    key: 'folder',
+    stateDir: home,
+    indexFile: path.join(home, 'index'),
+    realIndex: null,
+  };
+}
