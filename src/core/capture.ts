@@ -84,6 +84,23 @@ export async function captureTree(git: Git, ws: Workspace, maxFileBytes: number)
     skipped.push({ path: bad, reason: 'unreadable' });
     pending = pending.filter((file) => file !== bad);
   }
+  if (paths.some((file) => file === '.gitignore' || file.endsWith('/.gitignore'))) await dropNewlyIgnored(git, ws, env);
   const tree = await git.text(['write-tree'], { env });
   return { tree, skipped };
+}
+
+/**
+ * Once a file we captured as untracked becomes ignored, it leaves our index too, as it would be
+ * invisible to the user's own git. Files the user really tracks stay (git tracks them regardless).
+ */
+async function dropNewlyIgnored(git: Git, ws: Workspace, env: Record<string, string>): Promise<void> {
+  const ignored = splitNul((await git.run(['ls-files', '-z', '-c', '-i', '--exclude-standard'], { env })).stdout);
+  if (ignored.length === 0) return;
+  let tracked = new Set<string>();
+  if (ws.realIndex && fs.existsSync(ws.realIndex)) {
+    const listed = await git.run(['--literal-pathspecs', 'ls-files', '-z', '-c', '--', ...ignored], { env: { GIT_INDEX_FILE: ws.realIndex } });
+    tracked = new Set(splitNul(listed.stdout));
+  }
+  const drop = ignored.filter((file) => !tracked.has(file));
+  if (drop.length > 0) await git.run(['update-index', '--force-remove', '-z', '--stdin'], { env, input: drop.join('\0') + '\0' });
 }
