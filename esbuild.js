@@ -27,6 +27,8 @@ async function main() {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
+    // Prefer ES module builds: UMD builds (e.g. jsonc-parser's) hide their requires from the bundler.
+    mainFields: ['module', 'main'],
     sourcemap: !production,
     minify: production,
     logLevel: 'warning',
