@@ -2,6 +2,7 @@
 import * as path from 'path';
 import * as readline from 'readline';
 import { BooError } from '../core/errors';
+import { assertCheckpointId } from '../core/ids';
 import { Checkpoints, openCheckpoints } from '../core/service';
 import { RestoreMode } from '../core/types';
 import { parseArgs, parseCount, ParsedArgs } from './args';
@@ -124,7 +125,7 @@ export const COMMANDS: Record<string, Command> = {
         }
         const mode: RestoreMode = args.switches.has('--files-only') ? 'files' : args.switches.has('--transcript-only') ? 'transcript' : 'all';
         const sessionId = args.values.get('--session');
-        await store.get(id); // A bad or unknown id is reported before anything else.
+        assertCheckpointId(id); // A malformed id is reported before anything else.
         if (!args.switches.has('--yes')) {
           if (!process.stdin.isTTY || !process.stderr.isTTY) {
             throw new BooError('refused', 'Restore needs confirmation: run it in a terminal, or add --yes. Nothing was changed.');

@@ -28,30 +28,50 @@ interface Candidates {
   skipped: SkippedFile[];
 }
 
-/** Reads `git status -z` against the private index: paths whose work-tree state differs from it. */
-export function parseStatus(output: Buffer, root: string, maxFileBytes: number): Candidates {
+/**
+ * Reads `git status -z` against the private index: paths whose work-tree state differs from it.
+ * Untracked folders come back whole (`dir/`), as git status lists them by default; the caller
+ * expands them, which costs nothing on the usual turn that creates no new folder.
+ */
+export function parseStatus(output: Buffer): { paths: string[]; folders: string[] } {
   const paths: string[] = [];
-  const skipped: SkippedFile[] = [];
+  const folders: string[] = [];
   for (const entry of splitNul(output)) {
     const xy = entry.slice(0, 2);
     const file = entry.slice(3);
     const worktreeChanged = xy === '??' || (xy[1] !== ' ' && xy[1] !== undefined);
     if (!worktreeChanged) continue;
-    if (file.endsWith('/')) {
-      // Only an embedded repository shows as a folder with --untracked-files=all.
-      skipped.push({ path: file.slice(0, -1), reason: 'nested-repository' });
-      continue;
-    }
-    if (xy[1] !== 'D') {
-      try {
-        const stat = fs.lstatSync(path.join(root, file));
-        if (stat.isFile() && stat.size > maxFileBytes) {
-          skipped.push({ path: file, reason: 'too-large', size: stat.size });
-          continue;
-        }
-      } catch {
-        // Gone since git looked: update-index --remove records the deletion.
+    (file.endsWith('/') ? folders : paths).push(file);
+  }
+  return { paths, folders };
+}
+
+/** Files inside new untracked folders; a folder that is itself a repository stays out, reported. */
+async function expandFolders(git: Git, folders: string[], env: Record<string, string>): Promise<Candidates> {
+  if (folders.length === 0) return { paths: [], skipped: [] };
+  const listed = await git.run(['--literal-pathspecs', 'ls-files', '-z', '-o', '--exclude-standard', '--', ...folders], { env });
+  const paths: string[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const file of splitNul(listed.stdout)) {
+    if (file.endsWith('/')) skipped.push({ path: file.slice(0, -1), reason: 'nested-repository' });
+    else paths.push(file);
+  }
+  return { paths, skipped };
+}
+
+/** Leaves files above the size limit out (reported), so they are never hashed into the store. */
+function withoutLargeFiles(root: string, files: string[], maxFileBytes: number): Candidates {
+  const paths: string[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const file of files) {
+    try {
+      const stat = fs.lstatSync(path.join(root, file));
+      if (stat.isFile() && stat.size > maxFileBytes) {
+        skipped.push({ path: file, reason: 'too-large', size: stat.size });
+        continue;
       }
+    } catch {
+      // Gone (deleted): update-index --remove records the deletion.
     }
     paths.push(file);
   }
@@ -64,11 +84,13 @@ export async function captureTree(git: Git, ws: Workspace, maxFileBytes: number)
   seedIndex(ws);
   const env = { GIT_INDEX_FILE: ws.indexFile };
   const pathspec = ws.scope ? ['--', `:(top,literal)${ws.scope}`] : [];
-  const status = await git.run(
-    ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all', ...pathspec],
-    { env },
-  );
-  const { paths, skipped } = parseStatus(status.stdout, ws.topLevel, maxFileBytes);
+  const status = await git.run(['status', '--porcelain=v1', '-z', '--untracked-files=normal', '--no-renames', '--ignore-submodules=all', ...pathspec], {
+    env,
+  });
+  const changed = parseStatus(status.stdout);
+  const expanded = await expandFolders(git, changed.folders, env);
+  const { paths, skipped } = withoutLargeFiles(ws.topLevel, [...changed.paths, ...expanded.paths], maxFileBytes);
+  skipped.push(...expanded.skipped);
   let pending = paths;
   // An unreadable file must not cost the whole checkpoint: leave it out, report it, go on.
   while (pending.length > 0) {

@@ -84,6 +84,8 @@ class CheckpointService implements Checkpoints {
       { op: 'session', id: sessionId, agent: input.agent ?? null, workspace: this.root, at },
       { op: 'message', id: messageId, session: sessionId, role: 'user', text: clip(input.prompt), at },
     ]);
+    // Listed while the checkpoint is taken (a read, no lock), for retention afterwards.
+    const existing = this.engine.list().catch(() => [] as CheckpointMeta[]);
     try {
       const checkpoint = await this.engine.create({
         kind: 'turn',
@@ -92,7 +94,7 @@ class CheckpointService implements Checkpoints {
         anchorMessageId: messageId,
       });
       await this.store.append([{ op: 'checkpoint', ...rowOf(checkpoint) }]);
-      await this.applyRetention(sessionId);
+      await this.applyRetention(sessionId, await existing);
       writeActivity(this.stateDir, { state: 'idle', sessionId, checkpointId: checkpoint.id });
       return { sessionId, messageId, checkpoint, warning: null };
     } catch (error) {
@@ -129,10 +131,10 @@ class CheckpointService implements Checkpoints {
     }
   }
 
-  /** Keeps the newest `keepPerSession` checkpoints of a session. */
-  private async applyRetention(sessionId: string): Promise<void> {
-    const ofSession = (await this.engine.list()).filter((meta) => meta.sessionId === sessionId);
-    const doomed = ofSession.slice(this.options.keepPerSession);
+  /** Keeps the newest `keepPerSession` checkpoints of a session, counting the one just taken. */
+  private async applyRetention(sessionId: string, before: CheckpointMeta[]): Promise<void> {
+    const ofSession = before.filter((meta) => meta.sessionId === sessionId);
+    const doomed = ofSession.slice(Math.max(0, this.options.keepPerSession - 1));
     if (doomed.length === 0) return;
     await this.engine.deleteMany(doomed);
     await this.store.append([{ op: 'dropCheckpoints', ids: doomed.map((meta) => meta.id) }]);
@@ -155,8 +157,10 @@ class CheckpointService implements Checkpoints {
     const prompts = new Map<string, string>();
     const agents = new Map<string, string>();
     await this.store.read((db) => {
-      for (const [id, text] of db.exec('SELECT id, text FROM messages WHERE role = ?', ['user'])[0]?.values ?? []) {
-        if (anchors.includes(String(id))) prompts.set(String(id), String(text));
+      for (let i = 0; i < anchors.length; i += 500) {
+        const chunk = anchors.slice(i, i + 500);
+        const rows = db.exec(`SELECT id, text FROM messages WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk)[0]?.values ?? [];
+        for (const [id, text] of rows) prompts.set(String(id), String(text));
       }
       for (const [id, agent] of db.exec('SELECT id, agent FROM sessions WHERE agent IS NOT NULL')[0]?.values ?? []) {
         agents.set(String(id), String(agent));
@@ -242,30 +246,34 @@ class CheckpointService implements Checkpoints {
     const agent = target.sessionId ? await this.agentOf(target.sessionId) : null;
     const filesChanged = files?.filesChanged ?? 0;
     const restoreId = newTimeId();
-    const messagesDeleted = await this.store.transact((db) => {
-      const messages = trimTranscript ? messagesFrom(db, target) : [];
-      const dropped = later.map(rowOf);
-      const stale = target.sessionId !== null && (messages.length > 0 || filesChanged > 0);
-      const session = target.sessionId ? db.exec('SELECT stale_at, stale_reason FROM sessions WHERE id = ?', [target.sessionId])[0]?.values[0] : undefined;
-      const payload: RestorePayload = {
-        messages,
-        checkpoints: dropped,
-        previousStaleAt: session?.[0] === null || session === undefined ? null : Number(session[0]),
-        previousStaleReason: session?.[1] === null || session === undefined ? null : String(session[1]),
-      };
-      const op: Op = {
-        op: 'restore',
-        id: restoreId,
-        checkpoint: target.id,
-        safety: files?.safetyCheckpoint ?? null,
-        session: target.sessionId,
-        mode,
-        at: Date.now(),
-        payload,
-        staleReason: stale ? `restored to checkpoint ${target.id}` : null,
-      };
-      return { result: messages.length, ops: [op] };
+    const recordRestore = (payload: RestorePayload, stale: boolean): Op => ({
+      op: 'restore',
+      id: restoreId,
+      checkpoint: target.id,
+      safety: files?.safetyCheckpoint ?? null,
+      session: target.sessionId,
+      mode,
+      at: Date.now(),
+      payload,
+      staleReason: stale ? `restored to checkpoint ${target.id}` : null,
     });
+    let messagesDeleted = 0;
+    if (target.sessionId === null) {
+      // Nothing of a conversation to trim: record the restore for undo without loading the database.
+      await this.store.append([recordRestore({ messages: [], checkpoints: [], previousStaleAt: null, previousStaleReason: null }, false)]);
+    } else {
+      messagesDeleted = await this.store.transact((db) => {
+        const messages = trimTranscript ? messagesFrom(db, target) : [];
+        const session = db.exec('SELECT stale_at, stale_reason FROM sessions WHERE id = ?', [target.sessionId])[0]?.values[0];
+        const payload: RestorePayload = {
+          messages,
+          checkpoints: later.map(rowOf),
+          previousStaleAt: session?.[0] === null || session === undefined ? null : Number(session[0]),
+          previousStaleReason: session?.[1] === null || session === undefined ? null : String(session[1]),
+        };
+        return { result: messages.length, ops: [recordRestore(payload, messages.length > 0 || filesChanged > 0)] };
+      });
+    }
     // Only the latest restore can be undone: what earlier restores dropped is let go now.
     await this.engine.clearDropped();
     await this.engine.moveRefs(later, CHECKPOINT_REFS, DROPPED_REFS);

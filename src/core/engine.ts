@@ -51,12 +51,15 @@ const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export class CheckpointEngine {
   readonly git: Git;
+  private headFromOpen: string | null | undefined;
+  private readonly openedAt = Date.now();
 
   constructor(
     readonly ws: Workspace,
     private readonly options: EngineOptions,
   ) {
     this.git = new Git(ws.topLevel, ws.gitDir, options.env);
+    this.headFromOpen = ws.head;
   }
 
   /** Runs `task` as the only git writer for this workspace, across processes. */
@@ -73,14 +76,20 @@ export class CheckpointEngine {
     return this.exclusive(() => this.createLocked(input));
   }
 
+  /** HEAD now; the value read when the workspace was opened is reused for the first call (one spawn less per checkpoint). */
   private async head(): Promise<string | null> {
     if (this.ws.kind === 'shadow') return null;
+    if (this.headFromOpen !== undefined && Date.now() - this.openedAt < 1000) {
+      const head = this.headFromOpen;
+      this.headFromOpen = undefined;
+      return head;
+    }
     const result = await this.git.run(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { okCodes: [0, 1, 128] });
     return result.code === 0 ? result.stdout.toString().trim() : null;
   }
 
   private async createLocked(input: NewCheckpoint): Promise<CheckpointMeta> {
-    const [head, capture] = [await this.head(), await captureTree(this.git, this.ws, this.options.maxFileBytes)];
+    const [head, capture] = await Promise.all([this.head(), captureTree(this.git, this.ws, this.options.maxFileBytes)]);
     const id = newTimeId();
     const skipped = capture.skipped
       .map((file) => ({ ...file, path: stripScope(this.ws.scope, file.path) }))

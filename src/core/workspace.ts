@@ -26,6 +26,8 @@ export interface Workspace {
   indexFile: string;
   /** The repository's own index, read once to seed ours (never written). */
   realIndex: string | null;
+  /** HEAD's commit when the workspace was opened (null on an unborn branch or in a plain folder). */
+  head: string | null;
 }
 
 export function defaultStateHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -59,12 +61,14 @@ export async function resolveWorkspace(dir: string, options: { stateHome?: strin
   const env = cleanGitEnv(options.env ?? process.env);
   const probe = await runGit(
     root,
-    ['rev-parse', '--is-bare-repository', '--is-inside-git-dir', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'],
+    // HEAD is asked for in the same call; on an unborn branch git echoes `HEAD` and exits 128.
+    ['rev-parse', '--is-bare-repository', '--is-inside-git-dir', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', 'HEAD'],
     env,
     { okCodes: [0, 128] },
   );
-  if (probe.code === 0) {
-    const [bare, insideGitDir, topLevelRaw, gitDir, commonRaw] = probe.stdout.toString('utf8').split('\n');
+  const lines = probe.stdout.toString('utf8').split('\n');
+  if (probe.code === 0 || (lines.length >= 6 && lines[5] === 'HEAD')) {
+    const [bare, insideGitDir, topLevelRaw, gitDir, commonRaw, headRaw] = lines;
     if (bare === 'true' || insideGitDir === 'true' || !topLevelRaw) {
       throw new BooError('no-folder', `${root} is inside a git directory, not a work tree; open the project folder instead.`);
     }
@@ -84,6 +88,7 @@ export async function resolveWorkspace(dir: string, options: { stateHome?: strin
       stateDir,
       indexFile: path.join(stateDir, 'index'),
       realIndex: path.join(gitDir, 'index'),
+      head: /^[0-9a-f]{40,64}$/.test(headRaw) ? headRaw : null,
     };
   }
   if (!/not a git repository/i.test(probe.stderr)) {
@@ -107,5 +112,6 @@ export async function resolveWorkspace(dir: string, options: { stateHome?: strin
     stateDir: home,
     indexFile: path.join(home, 'index'),
     realIndex: null,
+    head: null,
   };
 }

@@ -93,7 +93,7 @@ describe('checkpoint engine', () => {
     assert.equal(fs.statSync(path.join(root, 'untouched.txt')).ino, untouchedIno, 'unchanged files are not rewritten');
 
     // The safety checkpoint undoes the restore.
-    await store.restore(result.safetyCheckpoint);
+    await store.restore(result.safetyCheckpoint!);
     assert.equal(read(root, 'src/app.js'), 'console.log("agent");\n');
     assert.equal(read(root, 'created/by/agent.txt'), 'new\n');
     assert.equal(fs.readlinkSync(path.join(root, 'link-to-app')), 'README.md');
