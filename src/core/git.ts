@@ -75,6 +75,7 @@ export class Git {
 
 /** Runs git without a fixed repository (discovery, init). */
 export function runGit(cwd: string, args: string[], env: Record<string, string>, options: GitRunOptions = {}): Promise<GitResult> {
+  const started = TRACE ? performance.now() : 0;
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     const out: Buffer[] = [];
@@ -92,6 +93,7 @@ export function runGit(cwd: string, args: string[], env: Record<string, string>,
     child.on('close', (code) => {
       const stderr = Buffer.concat(err).toString('utf8');
       const result = { stdout: Buffer.concat(out), stderr, code: code ?? -1 };
+      if (TRACE) process.stderr.write(`[boocode] ${(performance.now() - started).toFixed(1)} ms  git ${commandName(args)}\n`);
       if ((options.okCodes ?? [0]).includes(result.code)) resolve(result);
       else reject(gitError(args, result));
     });
@@ -99,8 +101,13 @@ export function runGit(cwd: string, args: string[], env: Record<string, string>,
   });
 }
 
+/** BOOCODE_TRACE=1 prints each git call's duration on stderr. */
+const TRACE = !!process.env.BOOCODE_TRACE;
+
+const commandName = (args: string[]) => args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? 'git';
+
 function gitError(args: string[], result: GitResult): BooError {
-  const command = args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? 'git';
+  const command = commandName(args);
   const detail = result.stderr.split('\n').map((line) => line.trim()).find((line) => line.length > 0) ?? `exit code ${result.code}`;
   return new BooError('git-failed', `git ${command} failed: ${detail}`);
 }
