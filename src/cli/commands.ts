@@ -256,13 +256,13 @@ export const COMMANDS: Record<string, Command> = {
       }),
   },
   hook: {
-    usage: 'hook AGENT  (reads the agent\'s hook payload from stdin or the last argument)',
-    summary: 'Entry point for agent hooks: claude-code, copilot, codex, gemini, opencode, cursor.',
+    usage: "hook AGENT [-C DIR]  (reads the agent's hook payload from stdin, or from the last argument)",
+    summary: 'Entry point for agent hooks: claude-code, copilot, codex, gemini, opencode, cursor. Always exits 0.',
     run: async () => 0,
     raw: runHookCommand,
   },
   hooks: {
-    usage: 'hooks install|uninstall AGENT [-C DIR] [--user | --shared]\n  boocode hooks status [-C DIR] [--json]',
+    usage: 'hooks install|uninstall AGENT [-C DIR] [--user | --shared] [--json]\n  boocode hooks status [-C DIR] [--json]',
     summary: "Connect an agent: write (or remove) our hooks in the agent's config.",
     run: async () => 0,
     raw: runHooksCommand,

@@ -1,0 +1,115 @@
+// The command an agent's config runs to reach us: an absolute path that works from the agent's
+// own shell, quoted for that shell. No `vscode` import: the extension passes its own runtime in.
+import * as fs from 'fs';
+import * as path from 'path';
+import { AgentName } from './payload';
+
+/** `NAME=value` at the start of a command: an environment variable for the program that follows. */
+const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** Quotes one word for a POSIX shell; plain words stay as they are. */
+export function shellQuote(word: string): string {
+  if (word !== '' && /^[A-Za-z0-9_./:=@%+,-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The shell command line for `cli hook <agent>`; leading `NAME=value` words become assignments. */
+export function hookCommandLine(cliCommand: string[], agent: AgentName): string {
+  const words: string[] = [];
+  let inEnv = true;
+  for (const word of cliCommand) {
+    if (inEnv && ENV_ASSIGNMENT.test(word)) {
+      const eq = word.indexOf('=');
+      words.push(`${word.slice(0, eq)}=${shellQuote(word.slice(eq + 1))}`);
+    } else {
+      inEnv = false;
+      words.push(shellQuote(word));
+    }
+  }
+  return [...words, 'hook', agent].join(' ');
+}
+
+/** Splits a cli command into environment assignments and the program with its arguments. */
+export function splitEnv(cliCommand: string[]): { env: Record<string, string>; argv: string[] } {
+  const env: Record<string, string> = {};
+  let i = 0;
+  for (; i < cliCommand.length && ENV_ASSIGNMENT.test(cliCommand[i]); i++) {
+    const eq = cliCommand[i].indexOf('=');
+    env[cliCommand[i].slice(0, eq)] = cliCommand[i].slice(eq + 1);
+  }
+  return { env, argv: cliCommand.slice(i) };
+}
+
+/** True for a command line (or argv text) we wrote: `… boocode|cli.js hook <agent>`. */
+export function isOurCommand(command: unknown, agent: AgentName): boolean {
+  if (typeof command !== 'string') return false;
+  const escaped = agent.replace(/[-]/g, '\\-');
+  return new RegExp(`(?:^|[\\s'"/\\\\])(?:boocode|cli\\.js)['"]?\\s+hook\\s+${escaped}(?:\\s|$)`).test(command);
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The first `name` on PATH, as an absolute path, or null. */
+export function findOnPath(name: string, env: NodeJS.ProcessEnv): string | null {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir || !path.isAbsolute(dir)) continue;
+    const candidate = path.join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+function realOrNull(file: string): string | null {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** Finds the bundled `dist/cli.js` of this installation. */
+export function bundledCliPath(): string | null {
+  const candidates: string[] = [];
+  const main = process.argv[1];
+  if (main && path.basename(main) === 'cli.js') candidates.push(path.resolve(main));
+  // Bundled, this module lives in dist/cli.js itself; transpiled for tests, in out/src/hooks/.
+  candidates.push(path.join(__dirname, 'cli.js'));
+  for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) {
+    candidates.push(path.join(dir, 'dist', 'cli.js'));
+  }
+  for (const candidate of candidates) {
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+  }
+  return null;
+}
+
+/**
+ * The command that runs our CLI from an agent's shell: the `boocode` on PATH when it is this very
+ * installation (an npm install), else `node dist/cli.js` with absolute paths. The extension passes
+ * `override` to use VS Code's own runtime (`ELECTRON_RUN_AS_NODE=1 <code> <cli.js>`).
+ */
+export function resolveCliCommand(env: NodeJS.ProcessEnv, override?: string[]): string[] {
+  if (override && override.length > 0) return [...override];
+  const cli = bundledCliPath();
+  const onPath = findOnPath('boocode', env);
+  if (onPath && (!cli || realOrNull(onPath) === realOrNull(cli))) return [onPath];
+  if (!cli) return ['boocode'];
+  const nodeOnPath = findOnPath('node', env);
+  const runtime = path.basename(process.execPath).startsWith('node') ? process.execPath : nodeOnPath ?? process.execPath;
+  return [runtime, cli];
+}
+
+/** The program a command line starts with (after assignments), for checking it still exists. */
+export function programOf(command: string): string | null {
+  const match = command.match(/^(?:[A-Za-z_][A-Za-z0-9_]*=(?:'[^']*'|\S+)\s+)*('(?:[^']|'\\'')*'|\S+)/);
+  if (!match) return null;
+  const word = match[1];
+  return word.startsWith("'") ? word.slice(1, -1).replace(/'\\''/g, "'") : word;
+}

@@ -1,0 +1,282 @@
+// `boocode hook <agent>`: what runs inside an agent's turn. It records the prompt and checkpoints
+// the workspace at a turn's start, records the reply at its end, and never gets in the agent's way:
+// it always exits 0, prints only what the agent requires, waits on locks only briefly, and logs
+// whatever went wrong to stderr and to `<state dir>/hooks.log`.
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { describeError } from '../core/errors';
+import { openCheckpoints } from '../core/service';
+import type { CliIO } from '../cli/io';
+import { AGENT_SPECS } from './agents';
+import { AGENTS, AgentName, capText, eventName, HookEvent, isAgentName, parseJsonPayload, PayloadError } from './payload';
+import { homeOf } from './spec';
+import { lastTurnFromTranscript } from './transcriptFile';
+
+export interface HookRunOptions {
+  /** Passed to openCheckpoints (tests). */
+  stateHome?: string;
+  /** How long to wait for another process's lock. Default 10 s. */
+  lockTimeoutMs?: number;
+  /** How long to wait for the payload on stdin. Default 10 s. */
+  stdinTimeoutMs?: number;
+}
+
+const LOG_FILE = 'hooks.log';
+const LOG_MAX_BYTES = 1024 * 1024;
+/** A second identical start or end of the same session within this time is the same turn seen twice. */
+const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
+
+/** Environment variables some agents set to the project's top folder. */
+const PROJECT_DIR_ENV: Partial<Record<AgentName, string>> = { 'claude-code': 'CLAUDE_PROJECT_DIR', gemini: 'GEMINI_PROJECT_DIR' };
+
+class HookLog {
+  private readonly lines: string[] = [];
+  stateDir: string | null = null;
+
+  constructor(
+    private readonly io: CliIO,
+    private readonly agent: string,
+  ) {}
+
+  warn(message: string): void {
+    const line = message.replace(/\s*\n\s*/g, ' ').trim();
+    this.io.stderr(`boocode hook ${this.agent}: ${line}\n`);
+    this.lines.push(line);
+  }
+
+  /** Appends what was logged to the workspace's hook log (never throws). */
+  flush(): void {
+    if (!this.stateDir || this.lines.length === 0) return;
+    try {
+      const file = path.join(this.stateDir, LOG_FILE);
+      try {
+        if (fs.statSync(file).size > LOG_MAX_BYTES) fs.renameSync(file, `${file}.1`);
+      } catch {
+        // no log yet
+      }
+      const stamp = new Date().toISOString();
+      fs.appendFileSync(file, this.lines.map((line) => `${stamp} ${this.agent} ${line}\n`).join(''));
+    } catch {
+      // the log is a convenience; stderr already has the line
+    }
+  }
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const real = (dir: string) => fs.realpathSync(dir);
+const inside = (child: string, parent: string) => {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+};
+
+export interface WorkspaceInput {
+  /** `-C DIR`, when given. */
+  flagDir: string | null;
+  /** The payload's cwd (or Cursor's workspace_roots[0]). */
+  payloadCwd: string | null;
+  /** The agent's project folder from its environment (CLAUDE_PROJECT_DIR, GEMINI_PROJECT_DIR). */
+  projectDir: string | null;
+  processCwd: string;
+  home: string;
+}
+
+/**
+ * The folder to checkpoint: `-C DIR` (the payload's cwd must then be inside it), else the agent's
+ * project folder when the cwd is inside it (an agent that `cd`s into a subfolder still checkpoints
+ * the whole project), else the payload's cwd, else the process's. Never the home folder or `/`.
+ */
+export function chooseWorkspace(input: WorkspaceInput): string {
+  let cwd: string | null = null;
+  if (input.payloadCwd !== null) {
+    if (!path.isAbsolute(input.payloadCwd)) throw new PayloadError(`the payload's cwd ${JSON.stringify(input.payloadCwd)} is not an absolute path`);
+    if (!isDirectory(input.payloadCwd)) throw new PayloadError(`the payload's cwd ${input.payloadCwd} does not exist or is not a folder`);
+    cwd = real(input.payloadCwd);
+  }
+  let chosen: string;
+  if (input.flagDir !== null) {
+    const base = path.resolve(input.processCwd, input.flagDir);
+    if (!isDirectory(base)) throw new PayloadError(`the workspace ${base} (-C) does not exist or is not a folder`);
+    chosen = real(base);
+    if (cwd !== null && !inside(cwd, chosen)) throw new PayloadError(`the payload's cwd ${cwd} is outside the workspace ${chosen}`);
+  } else if (input.projectDir && path.isAbsolute(input.projectDir) && isDirectory(input.projectDir) && (cwd === null || inside(cwd, real(input.projectDir)))) {
+    chosen = real(input.projectDir);
+  } else if (cwd !== null) {
+    chosen = cwd;
+  } else {
+    if (!isDirectory(input.processCwd)) throw new PayloadError(`the current folder ${input.processCwd} does not exist`);
+    chosen = real(input.processCwd);
+  }
+  const home = isDirectory(input.home) ? real(input.home) : input.home;
+  if (chosen === home || chosen === path.parse(chosen).root) {
+    throw new PayloadError(`not checkpointing ${chosen}: it is your home folder or the filesystem root; start the agent in a project folder`);
+  }
+  return chosen;
+}
+
+/** The state folder of a git workspace that already has one, without creating anything. */
+function existingStateDir(dir: string): string | null {
+  const probe = spawnSync('git', ['rev-parse', '--absolute-git-dir'], { cwd: dir, encoding: 'utf8', timeout: 3000 });
+  if (probe.status !== 0) return null;
+  const stateDir = path.join(probe.stdout.trim(), 'boocode');
+  return isDirectory(stateDir) ? stateDir : null;
+}
+
+/**
+ * Marks a turn start or end as seen; false when the same one (same session and text) was seen
+ * moments ago, e.g. Copilot in VS Code running both Claude Code's hooks and its own.
+ */
+export function firstSighting(stateDir: string, kind: 'begin' | 'end', sessionId: string, text: string, now = Date.now()): boolean {
+  const dir = path.join(stateDir, 'hook-turns');
+  fs.mkdirSync(dir, { recursive: true });
+  const hash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 20);
+  const session = hash(sessionId);
+  const marker = path.join(dir, `${kind}-${session}-${hash(text)}`);
+  let first = true;
+  try {
+    fs.closeSync(fs.openSync(marker, 'wx'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return true;
+    first = now - fs.statSync(marker).mtimeMs > DUPLICATE_WINDOW_MS;
+    if (first) fs.utimesSync(marker, now / 1000, now / 1000);
+  }
+  if (!first) return false;
+  // A new start forgets the last end and the other way round, so a repeated prompt ("go on") or
+  // reply in a later turn is recorded; markers a day old are dropped.
+  const other = kind === 'begin' ? 'end' : 'begin';
+  for (const name of fs.readdirSync(dir)) {
+    const full = path.join(dir, name);
+    try {
+      if (name.startsWith(`${other}-${session}-`) || now - fs.statSync(full).mtimeMs > 24 * 3600 * 1000) fs.unlinkSync(full);
+    } catch {
+      // gone already
+    }
+  }
+  return true;
+}
+
+async function readPayloadText(io: CliIO, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PayloadError(`no payload arrived on stdin within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([io.readStdin(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function splitHookArgs(argv: string[]): { agent: string | undefined; dir: string | null; payload: string | null } {
+  let dir: string | null = null;
+  let payload: string | null = null;
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '-C' && i + 1 < argv.length) dir = argv[++i];
+    else if (argv[i].startsWith('-C') && argv[i].length > 2 && !argv[i].startsWith('-C{')) dir = argv[i].slice(2);
+    else positionals.push(argv[i]);
+  }
+  // Agents that pass the payload as an argument (Codex `notify`) put it last.
+  const last = positionals[positionals.length - 1];
+  if (positionals.length > 1 && last !== undefined && last.trimStart().startsWith('{')) payload = last;
+  return { agent: positionals[0], dir, payload };
+}
+
+/** Runs one hook call; always resolves to 0. */
+export async function runHook(io: CliIO, options: HookRunOptions = {}): Promise<number> {
+  const { agent, dir, payload: payloadArg } = splitHookArgs(io.argv);
+  if (!isAgentName(agent)) {
+    io.stderr(`boocode hook: unknown agent ${JSON.stringify(agent ?? '')}; use one of ${AGENTS.join(', ')}. Nothing was recorded.\n`);
+    return 0;
+  }
+  const spec = AGENT_SPECS[agent];
+  const log = new HookLog(io, agent);
+  let outputEvent: string | null = null;
+  let workspace: string | null = null;
+  try {
+    const payload = parseJsonPayload(payloadArg ?? (await readPayloadText(io, options.stdinTimeoutMs ?? 10_000)));
+    outputEvent = eventName(payload) ?? '';
+    const event: HookEvent = spec.parse(payload, io.env);
+    if (event.kind === 'ignore') return 0;
+    const projectEnv = PROJECT_DIR_ENV[event.agent];
+    workspace = chooseWorkspace({
+      flagDir: dir,
+      payloadCwd: event.cwd,
+      projectDir: projectEnv ? io.env[projectEnv] || null : null,
+      processCwd: io.cwd,
+      home: homeOf(io.env),
+    });
+    const checkpoints = await openCheckpoints(workspace, {
+      stateHome: options.stateHome,
+      lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
+      onNotice: (line) => log.warn(line),
+    });
+    log.stateDir = checkpoints.stateDir;
+    try {
+      await record(checkpoints, event, log);
+    } finally {
+      checkpoints.close();
+    }
+  } catch (error) {
+    const why = error instanceof PayloadError ? `skipped: ${error.message}` : `nothing recorded: ${describeError(error)}`;
+    log.warn(why);
+    if (!log.stateDir) {
+      const candidate = workspace ?? (dir ? path.resolve(io.cwd, dir) : io.cwd);
+      log.stateDir = isDirectory(candidate) ? existingStateDir(candidate) : null;
+    }
+  } finally {
+    const out = spec.stdout?.(outputEvent) ?? '';
+    if (out) io.stdout(out);
+    log.flush();
+  }
+  return 0;
+}
+
+async function record(checkpoints: Awaited<ReturnType<typeof openCheckpoints>>, event: Exclude<HookEvent, { kind: 'ignore' }>, log: HookLog): Promise<void> {
+  if (event.kind === 'begin') {
+    if (!firstSighting(checkpoints.stateDir, 'begin', event.sessionId, event.prompt)) return;
+    const result = await checkpoints.beginTurn({ sessionId: event.sessionId, prompt: event.prompt, agent: event.agent });
+    if (result.warning) log.warn(result.warning);
+    return;
+  }
+  let reply = event.reply;
+  if (reply === null && event.transcriptPath) reply = await replyFromTranscriptFile(checkpoints, event.sessionId, event.transcriptPath, log);
+  if (reply === null) return; // nothing to record (e.g. Cursor's stop after afterAgentResponse)
+  if (!firstSighting(checkpoints.stateDir, 'end', event.sessionId, reply)) return;
+  await checkpoints.endTurn({ sessionId: event.sessionId, reply });
+}
+
+const sameText = (a: string, b: string) => a.trim().slice(0, 4096) === b.trim().slice(0, 4096);
+
+/**
+ * The reply from the agent's transcript file, when its last prompt is the one we recorded last for
+ * the session: a transcript written late still ends with the previous turn, whose reply is not this one.
+ */
+async function replyFromTranscriptFile(
+  checkpoints: Awaited<ReturnType<typeof openCheckpoints>>,
+  sessionId: string,
+  file: string,
+  log: HookLog,
+): Promise<string | null> {
+  const turn = lastTurnFromTranscript(file);
+  if (!turn) {
+    log.warn(`no reply recorded: the transcript ${file} cannot be read`);
+    return null;
+  }
+  if (turn.reply === null) return null;
+  const messages = await checkpoints.transcript(sessionId).catch(() => []);
+  const lastPrompt = [...messages].reverse().find((message) => message.role === 'user');
+  if (lastPrompt && turn.prompt !== null && !sameText(lastPrompt.text, capText(turn.prompt))) {
+    log.warn(`no reply recorded: the transcript ${file} does not end with the prompt recorded last (not written yet?)`);
+    return null;
+  }
+  return capText(turn.reply);
+}

@@ -1,0 +1,279 @@
+// `boocode hook <agent>` end to end: each agent's real payload shapes (the fixtures) fed to the
+// built CLI against a real temporary git repository, then the transcript and checkpoints checked.
+import * as assert from 'node:assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { openCheckpoints } from '../../src/core/service';
+import { cleanupTemps, cli, CLI, CliResult, git, makeRepo, read, tempDir, write } from './helpers';
+import { FIXTURES } from './hookPayload.test';
+
+function fixture(agent: string, name: string, vars: Record<string, string>): string {
+  let text = fs.readFileSync(path.join(FIXTURES, agent, name), 'utf8');
+  for (const [key, value] of Object.entries(vars)) text = text.split(key).join(JSON.stringify(value).slice(1, -1));
+  return text;
+}
+
+interface Run {
+  root: string;
+  home: string;
+  hook(agent: string, input: string, extra?: string[], env?: NodeJS.ProcessEnv): CliResult;
+  feed(agent: string, name: string, extra?: string[]): CliResult;
+  vars: Record<string, string>;
+}
+
+function setup(): Run {
+  const root = makeRepo();
+  const home = tempDir('boocode-home-');
+  const vars = { __WORKSPACE__: root, __TRANSCRIPT__: path.join(home, 'transcript.jsonl') };
+  const hook = (agent: string, input: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) =>
+    cli(['hook', agent, ...extra], { cwd: home, input, env: { HOME: home, CLAUDE_PROJECT_DIR: '', GEMINI_PROJECT_DIR: '', GEMINI_SESSION_ID: '', ...env } });
+  return { root, home, vars, hook, feed: (agent, name, extra) => hook(agent, fixture(agent, name, vars), extra) };
+}
+
+async function recorded(root: string, sessionId: string) {
+  const checkpoints = await openCheckpoints(root);
+  try {
+    const messages = await checkpoints.transcript(sessionId);
+    const list = await checkpoints.list({ sessionId });
+    return { messages: messages.map((m) => [m.role, m.text]), list, checkpoints: list.length };
+  } finally {
+    checkpoints.close();
+  }
+}
+
+function quiet(result: CliResult, stdout = ''): void {
+  assert.strictEqual(result.code, 0, result.stderr);
+  assert.strictEqual(result.stdout, stdout);
+}
+
+describe('boocode hook (end to end)', function () {
+  this.timeout(120_000);
+  before(() => assert.ok(fs.existsSync(CLI), 'run `npm run build` first'));
+  after(cleanupTemps);
+
+  it('Claude Code: the prompt, a checkpoint of the files before the turn, and the reply; nothing on stdout', async () => {
+    const run = setup();
+    quiet(run.feed('claude-code', 'user-prompt-submit.json'));
+    write(run.root, 'src/app.js', "console.log('hello');\n");
+    quiet(run.feed('claude-code', 'stop.json'));
+    quiet(run.feed('claude-code', 'session-start.json'));
+    const session = '8a1f2c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d';
+    const { messages, list } = await recorded(run.root, session);
+    assert.deepStrictEqual(messages, [
+      ['user', 'Rename the greeting in src/app.js to say hello'],
+      ['assistant', 'I renamed the greeting in src/app.js; it now prints hello.'],
+    ]);
+    assert.strictEqual(list.length, 1);
+    assert.strictEqual(list[0].agent, 'claude-code');
+    assert.strictEqual(list[0].prompt, 'Rename the greeting in src/app.js to say hello');
+    assert.strictEqual(git(run.root, 'show', `${list[0].commit}:src/app.js`), 'console.log(1);', 'the checkpoint holds the files from before the turn');
+    assert.strictEqual(git(run.root, 'rev-parse', '--verify', '-q', list[0].ref), list[0].commit);
+  });
+
+  it('Claude Code: takes the reply from the transcript JSONL when Stop has no last_assistant_message', async () => {
+    const run = setup();
+    fs.writeFileSync(run.vars.__TRANSCRIPT__, fixture('claude-code', 'transcript.jsonl', run.vars));
+    quiet(run.feed('claude-code', 'user-prompt-submit.json'));
+    quiet(run.feed('claude-code', 'stop-without-message.json'));
+    const { messages } = await recorded(run.root, '8a1f2c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d');
+    assert.deepStrictEqual(messages[1], ['assistant', 'Let me look at the file.\n\nDone: src/app.js now prints hello.']);
+  });
+
+  it("does not take a reply from a transcript that does not end with the recorded prompt (written late)", async () => {
+    const run = setup();
+    const transcript = fixture('claude-code', 'transcript.jsonl', run.vars).split('\n').slice(0, 3).join('\n') + '\n';
+    fs.writeFileSync(run.vars.__TRANSCRIPT__, transcript);
+    quiet(run.feed('claude-code', 'user-prompt-submit.json'));
+    const stop = run.feed('claude-code', 'stop-without-message.json');
+    quiet(stop);
+    assert.match(stop.stderr, /does not end with the prompt recorded last/);
+    const { messages } = await recorded(run.root, '8a1f2c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d');
+    assert.strictEqual(messages.length, 1);
+  });
+
+  it('Copilot in VS Code through Claude Code\'s hook files is recorded as copilot, once even when both hooks run', async () => {
+    const run = setup();
+    const prompt = fixture('copilot', 'vscode-user-prompt-submit.json', run.vars);
+    quiet(run.hook('claude-code', prompt));
+    quiet(run.hook('copilot', prompt));
+    fs.writeFileSync(run.vars.__TRANSCRIPT__, fixture('copilot', 'vscode-transcript.jsonl', run.vars));
+    const stop = fixture('copilot', 'vscode-stop.json', run.vars);
+    quiet(run.hook('claude-code', stop));
+    quiet(run.hook('copilot', stop));
+    const { messages, list } = await recorded(run.root, 'vscode-chat-session-5f2b');
+    assert.deepStrictEqual(messages, [
+      ['user', 'Add a test for the parser'],
+      ['assistant', 'I added test/parser.test.js with three cases.'],
+    ]);
+    assert.strictEqual(list.length, 1);
+    assert.strictEqual(list[0].agent, 'copilot');
+  });
+
+  it('Copilot CLI camelCase payloads', async () => {
+    const run = setup();
+    quiet(run.feed('copilot', 'cli-user-prompt-submitted.json'));
+    quiet(run.feed('copilot', 'cli-agent-stop.json'));
+    const { messages, checkpoints } = await recorded(run.root, '01HW2X3Y4Z5ABCDEF');
+    assert.deepStrictEqual(messages, [['user', 'Fix the failing lint']]);
+    assert.strictEqual(checkpoints, 1);
+  });
+
+  it('Codex: hooks (Stop prints {}), and notify with the payload as the last argument', async () => {
+    const run = setup();
+    quiet(run.feed('codex', 'user-prompt-submit.json'));
+    quiet(run.feed('codex', 'stop.json'), '{}\n');
+    const notify = cli(['hook', 'codex', fixture('codex', 'notify.json', run.vars)], { cwd: run.home, env: { HOME: run.home } });
+    quiet(notify);
+    const { messages, checkpoints } = await recorded(run.root, '019a6b1c-2d3e-7f40-8a9b-0c1d2e3f4a5b');
+    assert.deepStrictEqual(messages, [
+      ['user', 'Make the tests pass'],
+      ['assistant', 'All tests pass now.'],
+      ['assistant', 'Added the changelog entry.'],
+    ]);
+    assert.strictEqual(checkpoints, 1);
+  });
+
+  it('Gemini: BeforeAgent and AfterAgent, stdout empty', async () => {
+    const run = setup();
+    quiet(run.feed('gemini', 'before-agent.json'));
+    quiet(run.feed('gemini', 'after-agent.json'));
+    const { messages, list } = await recorded(run.root, 'gemini-3f9c1e2a');
+    assert.deepStrictEqual(messages, [
+      ['user', 'Fix the authentication bug'],
+      ['assistant', 'The token check now compares expiry in UTC.'],
+    ]);
+    assert.strictEqual(list[0].agent, 'gemini');
+  });
+
+  it('Cursor: {"continue":true} on beforeSubmitPrompt, reply from afterAgentResponse, workspace from workspace_roots', async () => {
+    const run = setup();
+    quiet(run.feed('cursor', 'before-submit-prompt.json'), '{"continue":true}\n');
+    quiet(run.feed('cursor', 'after-agent-response.json'));
+    quiet(run.feed('cursor', 'stop.json'), '{}\n');
+    const { messages, checkpoints } = await recorded(run.root, 'c0ffee00-1111-2222-3333-444455556666');
+    assert.deepStrictEqual(messages, [
+      ['user', 'Add input validation to the form'],
+      ['assistant', 'I added validation for the email and age fields.'],
+    ]);
+    assert.strictEqual(checkpoints, 1);
+  });
+
+  it('Cursor still answers {"continue":true} when the payload is garbage', () => {
+    const run = setup();
+    const result = run.hook('cursor', 'not json at all');
+    quiet(result, '{"continue":true}\n');
+    assert.match(result.stderr, /^boocode hook cursor: skipped: the payload is not valid JSON/);
+  });
+
+  it('opencode: the plugin payloads on stdin', async () => {
+    const run = setup();
+    quiet(run.feed('opencode', 'chat-message.json'));
+    quiet(run.feed('opencode', 'session-idle.json'));
+    const { messages, list } = await recorded(run.root, 'ses_5a1b2c3d4e5fXyZ');
+    assert.strictEqual(messages.length, 2);
+    assert.strictEqual(list[0].agent, 'opencode');
+  });
+
+  it('the installed opencode plugin runs the CLI with the payload on stdin', async () => {
+    const run = setup();
+    const result = cli(['hooks', 'install', 'opencode', '-C', run.root], { env: { HOME: run.home } });
+    assert.strictEqual(result.code, 0, result.stderr);
+    const pluginFile = path.join(run.root, '.opencode', 'plugins', 'boocode.js');
+    const copy = path.join(run.home, 'plugin.mjs');
+    fs.copyFileSync(pluginFile, copy);
+    const plugin = await import(copy);
+    const client = { session: { messages: async () => ({ data: [{ info: { role: 'user' }, parts: [] }, { info: { role: 'assistant' }, parts: [{ type: 'text', text: 'Plugin reply.' }] }] }) } };
+    const hooks = await plugin.BoocodeCheckpoints({ client, directory: run.root });
+    const prompt = "Quote 'this' and $(rm -rf ~) `too`";
+    await hooks['chat.message']({ sessionID: 'ses_plugin1' }, { parts: [{ type: 'text', text: prompt }, { type: 'text', text: 'file body', synthetic: true }] });
+    await hooks.event({ event: { type: 'session.idle', properties: { sessionID: 'ses_plugin1' } } });
+    const { messages, checkpoints } = await recorded(run.root, 'ses_plugin1');
+    assert.deepStrictEqual(messages, [
+      ['user', prompt],
+      ['assistant', 'Plugin reply.'],
+    ]);
+    assert.strictEqual(checkpoints, 1);
+  });
+
+  it('logs and skips malformed input (exit 0, one stderr line, a line in the hook log) and changes nothing', async () => {
+    const run = setup();
+    quiet(run.feed('claude-code', 'user-prompt-submit.json'));
+    const cases: [string, RegExp][] = [
+      ['{"hook_event_name": "UserPromptSubmit", "session_id": "s1", "permission_mode": "default"', /not valid JSON/],
+      ['{"hook_event_name": "UserPromptSubmit", "permission_mode": "default", "prompt": "x", "cwd": "/"}', /no session id/],
+      [JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 's1', permission_mode: 'default', prompt: 'x', cwd: path.join(run.root, 'nope') }), /does not exist/],
+      [JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 'bad id with spaces', permission_mode: 'default', prompt: 'x', cwd: run.root }), /not a valid session id/],
+    ];
+    for (const [input, why] of cases) {
+      const result = run.hook('claude-code', input, ['-C', run.root]);
+      quiet(result);
+      assert.strictEqual(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, why);
+    }
+    const home = run.hook('claude-code', JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 's1', permission_mode: 'default', prompt: 'x', cwd: run.home }));
+    quiet(home);
+    assert.match(home.stderr, /not checkpointing .*: it is your home folder/);
+    const outside = tempDir('boocode-outside-');
+    const result = run.hook('claude-code', JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 's1', permission_mode: 'default', prompt: 'x', cwd: outside }), ['-C', run.root]);
+    quiet(result);
+    assert.match(result.stderr, /outside the workspace/);
+    const log = read(path.join(run.root, '.git', 'boocode'), 'hooks.log');
+    assert.strictEqual(log.trim().split('\n').length, cases.length + 1);
+    assert.match(log, /claude-code skipped: the payload is not valid JSON/);
+    const checkpoints = await openCheckpoints(run.root);
+    try {
+      assert.deepStrictEqual((await checkpoints.sessions()).map((s) => s.id), ['8a1f2c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d']);
+    } finally {
+      checkpoints.close();
+    }
+  });
+
+  it('stores a huge prompt cut at 100 KB with a marker', async () => {
+    const run = setup();
+    const prompt = 'word '.repeat(100_000);
+    quiet(run.hook('claude-code', JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 'huge-1', permission_mode: 'default', prompt, cwd: run.root })));
+    const { messages, checkpoints } = await recorded(run.root, 'huge-1');
+    const text = messages[0][1];
+    assert.ok(Buffer.byteLength(text) < 100 * 1024 + 100);
+    assert.match(text, /\[… cut by BooCode hook: the text was 500000 bytes\]$/);
+    assert.strictEqual(checkpoints, 1);
+  });
+
+  it('gives up on a held lock after the bounded wait (10 s), with a warning, and still exits 0', async () => {
+    const run = setup();
+    quiet(run.feed('gemini', 'before-agent.json'));
+    // Another live process (this one) holds the checkpoint store's lock.
+    const lock = path.join(run.root, '.git', 'boocode', 'git.lock');
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), at: Date.now() }));
+    const started = Date.now();
+    const result = run.hook('claude-code', JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 'locked-1', permission_mode: 'default', prompt: 'while locked', cwd: run.root }));
+    const elapsed = Date.now() - started;
+    fs.unlinkSync(lock);
+    quiet(result);
+    assert.match(result.stderr, /No checkpoint was taken for this turn/);
+    assert.ok(elapsed >= 9_000 && elapsed < 20_000, `waited ${elapsed} ms`);
+    const { messages, checkpoints } = await recorded(run.root, 'locked-1');
+    assert.deepStrictEqual(messages, [['user', 'while locked']], 'the prompt is still recorded');
+    assert.strictEqual(checkpoints, 0);
+  });
+
+  it('never blocks on an unknown agent or an empty payload', () => {
+    const run = setup();
+    const unknown = run.hook('vim', '{}');
+    quiet(unknown);
+    assert.match(unknown.stderr, /unknown agent "vim"/);
+    const empty = run.hook('gemini', '');
+    quiet(empty);
+    assert.match(empty.stderr, /no payload/);
+  });
+
+  it('records into the project folder when the agent cd-ed into a subfolder (CLAUDE_PROJECT_DIR)', async () => {
+    const run = setup();
+    const input = JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 'sub-1', permission_mode: 'default', prompt: 'in a subfolder', cwd: path.join(run.root, 'src') });
+    quiet(run.hook('claude-code', input, [], { CLAUDE_PROJECT_DIR: run.root }));
+    const { list } = await recorded(run.root, 'sub-1');
+    assert.strictEqual(list.length, 1);
+    assert.strictEqual(git(run.root, 'show', `${list[0].commit}:README.md`), '# demo', 'the whole project was checkpointed, not only src/');
+  });
+});
