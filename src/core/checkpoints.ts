@@ -90,6 +90,7 @@ class CheckpointService implements Checkpoints {
       const checkpoint = await this.engine.create({
         kind: 'turn',
         title: `Before: ${input.prompt.trim()}`,
+        prompt: input.prompt,
         sessionId,
         anchorMessageId: messageId,
       });
@@ -168,7 +169,7 @@ class CheckpointService implements Checkpoints {
     });
     return metas.map((meta) => ({
       ...meta,
-      prompt: (meta.anchorMessageId && prompts.get(meta.anchorMessageId)) || null,
+      prompt: (meta.anchorMessageId && prompts.get(meta.anchorMessageId)) || meta.prompt,
       agent: (meta.sessionId && agents.get(meta.sessionId)) || null,
     }));
   }

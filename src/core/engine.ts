@@ -29,6 +29,8 @@ export interface NewCheckpoint {
   label?: string | null;
   /** First line of the commit message, for people browsing refs with git. */
   title?: string;
+  /** The prompt the checkpoint was taken before (kept, shortened, so it outlives a trimmed transcript). */
+  prompt?: string | null;
   sessionId?: string | null;
   anchorMessageId?: string | null;
 }
@@ -44,6 +46,7 @@ interface RecordedMeta {
   workspace: string;
   createdAt: number;
   skipped: SkippedFile[];
+  prompt?: string | null;
 }
 
 const META_PREFIX = 'boocode: ';
@@ -104,6 +107,7 @@ export class CheckpointEngine {
       workspace: this.ws.key,
       createdAt: Date.now(),
       skipped,
+      prompt: input.prompt ? input.prompt.slice(0, 2000) : null,
     };
     const title = (input.title ?? input.label ?? `${input.kind} checkpoint`).split('\n')[0].slice(0, 72);
     const message = `BooCode: ${title}\n\n${META_PREFIX}${JSON.stringify(recorded)}\n`;
@@ -343,6 +347,7 @@ function toMeta(recorded: RecordedMeta, commit: string, ref: string, head: strin
     anchorMessageId: recorded.anchor,
     head,
     skipped: recorded.skipped ?? [],
+    prompt: recorded.prompt ?? null,
   };
 }
 

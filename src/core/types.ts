@@ -31,6 +31,8 @@ export interface CheckpointMeta {
   head: string | null;
   /** Files left out of this checkpoint. */
   skipped: SkippedFile[];
+  /** The prompt a turn checkpoint was taken before, as recorded with it (shortened to 2,000 characters). */
+  prompt: string | null;
 }
 
 /** A checkpoint as listed to people: its metadata plus the prompt it was taken before. */

@@ -67,6 +67,7 @@ describe('turns, restore and undo', () => {
     assert.deepEqual((await store.transcript('sess-a')).map((m) => m.text), ['prompt 1', 'reply 1']);
     assert.deepEqual((await store.list({ sessionId: 'sess-a' })).map((c) => c.id), [turns[1].checkpoint!.id, turns[0].checkpoint!.id]);
     assert.ok((await store.sessions())[0].staleAt);
+    assert.equal((await store.get(turns[1].checkpoint!.id)).prompt, 'prompt 2', 'the prompt outlives its trimmed message');
 
     write(root, 'src/app.js', 'edited again\n');
     const again = await store.restore(turns[1].checkpoint!.id, { sessionId: 'sess-a' });
