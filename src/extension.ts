@@ -1,2 +1,98 @@
-export function activate(): void {}
-export function deactivate(): void {}
+// The composition root: builds every piece, passes each its dependencies, and hands VS Code one
+// subscription that disposes everything. Activation stays cheap: no store is opened (no git, no
+// sql.js) until a view or command asks, after activate() has returned.
+import { performance } from 'perf_hooks';
+import * as vscode from 'vscode';
+import { openCheckpoints } from './core/service';
+import { readSettings, writeSettings } from './core/settings';
+import { createAgentConnector } from './vscode/agentConnector';
+import { BooCodeCheckpointsApi, createApi, TestingHooks } from './vscode/api';
+import { CheckpointTree } from './vscode/checkpointTree';
+import { registerCommands } from './vscode/commands';
+import { CheckpointDocuments } from './vscode/diffDocuments';
+import { Disposable } from './vscode/disposable';
+import { SwitchablePrompter } from './vscode/prompter';
+import { CheckpointStatusBar } from './vscode/statusBar';
+import { CheckpointTimeline } from './vscode/timelineProvider';
+import { TranscriptDocuments } from './vscode/transcriptDocument';
+import { WorkspaceModel } from './vscode/workspaceModel';
+
+class Extension extends Disposable {
+  readonly api: BooCodeCheckpointsApi & { testing?: TestingHooks };
+
+  constructor(context: vscode.ExtensionContext, started: number) {
+    super();
+    const output = this.register(vscode.window.createOutputChannel('BooCode Checkpoints', { log: true }));
+    const log = (line: string) => output.info(line);
+    const config = () => vscode.workspace.getConfiguration('boocode');
+    const engineSettings = () => ({
+      keepPerSession: Math.max(1, Math.floor(config().get<number>('checkpoints.keepPerSession', 100))),
+      maxFileBytes: Math.round(Math.max(1, config().get<number>('checkpoints.maxFileSizeMB', 50)) * 1024 * 1024),
+    });
+
+    const model = this.register(
+      new WorkspaceModel({
+        open: async (dir, options) => {
+          const store = await openCheckpoints(dir, options);
+          shareSettings(store.stateDir, engineSettings(), log);
+          return store;
+        },
+        options: () => ({ ...engineSettings(), onNotice: log }),
+        log,
+        isTrusted: () => vscode.workspace.isTrusted,
+      }),
+    );
+    const prompter = new SwitchablePrompter();
+    const flow = { model, prompter, log, confirmSetting: () => config().get<boolean>('restore.confirm', true) };
+
+    this.register(new CheckpointDocuments(model));
+    const transcripts = this.register(new TranscriptDocuments(model));
+    const tree = this.register(new CheckpointTree(model));
+    const statusBar = this.register(new CheckpointStatusBar(model));
+    const timeline = this.register(new CheckpointTimeline(model, log));
+    for (const command of registerCommands({ ...flow, connector: createAgentConnector(context.extensionPath) })) this.register(command);
+
+    let activationMs = 0;
+    this.api = createApi({ ...flow, activationMs: () => activationMs });
+    if (context.extensionMode !== vscode.ExtensionMode.Production) {
+      const defaultPrompter = prompter.current;
+      this.api.testing = {
+        setPrompter: (replacement) => {
+          prompter.current = replacement ?? defaultPrompter;
+        },
+        model,
+        tree,
+        statusBar,
+        timeline,
+        transcripts,
+      };
+    }
+
+    activationMs = performance.now() - started;
+    log(`Activated in ${activationMs.toFixed(1)} ms (${model.folders.length} folder(s); Timeline ${timeline.unavailable ? 'off' : 'on'}).`);
+    // First look at the store after activation, so a slow disk or a big transcript never delays startup.
+    setTimeout(() => void statusBar.update(), 0);
+  }
+}
+
+/** Hooks and the CLI read `<stateDir>/settings.json`; keep it in line with the user's VS Code settings. */
+function shareSettings(stateDir: string, wanted: { keepPerSession: number; maxFileBytes: number }, log: (line: string) => void): void {
+  const current = readSettings(stateDir);
+  if (current.keepPerSession === wanted.keepPerSession && current.maxFileBytes === wanted.maxFileBytes) return;
+  try {
+    writeSettings(stateDir, wanted);
+  } catch (error) {
+    log(`Could not share settings with hooks and the CLI (${(error as Error).message}); they use their defaults.`);
+  }
+}
+
+export function activate(context: vscode.ExtensionContext): BooCodeCheckpointsApi {
+  const started = performance.now();
+  const extension = new Extension(context, started);
+  context.subscriptions.push(extension);
+  return extension.api;
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

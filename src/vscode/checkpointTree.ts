@@ -1,0 +1,256 @@
+// The Checkpoints view: workspace folder (multi-root only) → session → checkpoint → changed files.
+// A thin adapter: it reads the WorkspaceModel and turns answers into TreeItems; commands do the work.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { describeError } from '../core/errors';
+import type { CheckpointInfo, FileChange, SessionInfo } from '../core/types';
+import { Disposable } from './disposable';
+import {
+  absoluteTime,
+  changeSummary,
+  checkpointLabel,
+  countLabel,
+  escapeMarkdown,
+  lineCounts,
+  relativeTime,
+  sessionLabel,
+  shorten,
+} from './format';
+import type { FolderModel, WorkspaceModel } from './workspaceModel';
+
+export type TreeNode = FolderNode | SessionNode | CheckpointNode | FileNode | MessageNode;
+
+export interface FolderNode {
+  kind: 'folder';
+  folder: FolderModel;
+}
+export interface SessionNode {
+  kind: 'session';
+  folder: FolderModel;
+  /** Undefined for the group of checkpoints taken outside any agent session (manual, safety). */
+  session: SessionInfo | undefined;
+  checkpoints: CheckpointInfo[];
+  newest: boolean;
+}
+export interface CheckpointNode {
+  kind: 'checkpoint';
+  folder: FolderModel;
+  checkpoint: CheckpointInfo;
+}
+export interface FileNode {
+  kind: 'file';
+  folder: FolderModel;
+  checkpoint: CheckpointInfo;
+  change: FileChange;
+}
+export interface MessageNode {
+  kind: 'message';
+  text: string;
+  tooltip?: string;
+}
+
+const STATUS_WORDS: Record<FileChange['status'], string> = {
+  added: 'added',
+  modified: 'modified',
+  deleted: 'deleted',
+  typechange: 'type changed',
+};
+
+const KIND_ICONS: Record<CheckpointInfo['kind'], string> = { turn: 'git-commit', manual: 'bookmark', safety: 'shield' };
+
+export class CheckpointTree extends Disposable implements vscode.TreeDataProvider<TreeNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<TreeNode | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly view: vscode.TreeView<TreeNode>;
+
+  constructor(private readonly model: WorkspaceModel) {
+    super();
+    this.view = this.register(vscode.window.createTreeView('boocode.checkpoints', { treeDataProvider: this, showCollapseAll: true }));
+    this.register(model.onDidChange(() => this.refresh()));
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+    void this.updateCount();
+  }
+
+  /** "12 checkpoints" next to the view title; also tells the welcome view whether the tree is truly empty. */
+  private async updateCount(): Promise<void> {
+    const counts = await Promise.all(this.model.folders.map((folder) => folder.list().then((list) => list.length, () => 0)));
+    const total = counts.reduce((sum, count) => sum + count, 0);
+    this.view.description = total ? countLabel(total, 'checkpoint') : undefined;
+    await vscode.commands.executeCommand('setContext', 'boocode.loaded', true);
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    try {
+      if (!node) {
+        const folders = this.model.folders;
+        if (folders.length === 1) return await this.sessionsOf(folders[0]);
+        const nonEmpty = await Promise.all(folders.map((folder) => folder.list().then((list) => list.length > 0, () => true)));
+        return folders.filter((_, index) => nonEmpty[index]).map((folder) => ({ kind: 'folder', folder }));
+      }
+      if (node.kind === 'folder') return await this.sessionsOf(node.folder);
+      if (node.kind === 'session') return node.checkpoints.map((checkpoint) => ({ kind: 'checkpoint', folder: node.folder, checkpoint }));
+      if (node.kind === 'checkpoint') {
+        const changes = await node.folder.changesAfter(node.checkpoint.id);
+        if (!changes.length) return [{ kind: 'message', text: 'No files changed after this checkpoint' }];
+        return changes.map((change) => ({ kind: 'file', folder: node.folder, checkpoint: node.checkpoint, change }));
+      }
+      return [];
+    } catch (error) {
+      return [{ kind: 'message', text: `Cannot read checkpoints: ${describeError(error)}`, tooltip: describeError(error) }];
+    }
+  }
+
+  private async sessionsOf(folder: FolderModel): Promise<TreeNode[]> {
+    const [checkpoints, sessions] = await Promise.all([folder.list(), folder.sessions()]);
+    const byId = new Map(sessions.map((session) => [session.id, session]));
+    const groups = new Map<string, CheckpointInfo[]>();
+    for (const checkpoint of checkpoints) {
+      const key = checkpoint.sessionId ?? '';
+      groups.set(key, [...(groups.get(key) ?? []), checkpoint]);
+    }
+    // Sessions by their newest checkpoint, newest first; the manual group sits among them by time too.
+    const nodes: SessionNode[] = [...groups.entries()].map(([key, list]) => ({
+      kind: 'session',
+      folder,
+      session: key ? (byId.get(key) ?? placeholderSession(key, list)) : undefined,
+      checkpoints: list,
+      newest: false,
+    }));
+    nodes.sort((a, b) => b.checkpoints[0].createdAt - a.checkpoints[0].createdAt);
+    if (nodes.length) nodes[0].newest = true;
+    return nodes;
+  }
+
+  async getTreeItem(node: TreeNode): Promise<vscode.TreeItem> {
+    switch (node.kind) {
+      case 'folder':
+        return this.folderItem(node);
+      case 'session':
+        return sessionItem(node);
+      case 'checkpoint':
+        return checkpointItem(node, await node.folder.changesAfter(node.checkpoint.id).catch(() => undefined));
+      case 'file':
+        return fileItem(node);
+      case 'message': {
+        const item = new vscode.TreeItem(node.text);
+        item.tooltip = node.tooltip;
+        item.iconPath = new vscode.ThemeIcon('info');
+        return item;
+      }
+    }
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+
+  private async folderItem(node: FolderNode): Promise<vscode.TreeItem> {
+    const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `folder:${node.folder.uri.toString()}`;
+    item.iconPath = new vscode.ThemeIcon('root-folder');
+    const count = await node.folder.list().then((list) => list.length, () => undefined);
+    item.description = count === undefined ? undefined : countLabel(count, 'checkpoint');
+    item.contextValue = 'folder';
+    return item;
+  }
+}
+
+function placeholderSession(id: string, list: CheckpointInfo[]): SessionInfo {
+  const oldest = list[list.length - 1];
+  return {
+    id,
+    agent: list[0].agent,
+    workspace: '',
+    title: oldest.prompt,
+    createdAt: oldest.createdAt,
+    updatedAt: list[0].createdAt,
+    messageCount: 0,
+    staleAt: null,
+  };
+}
+
+function sessionItem(node: SessionNode): vscode.TreeItem {
+  const state = node.newest ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  const newest = node.checkpoints[0].createdAt;
+  const count = countLabel(node.checkpoints.length, 'checkpoint');
+  if (!node.session) {
+    const item = new vscode.TreeItem('Manual checkpoints', state);
+    item.id = `manual:${node.folder.uri.toString()}`;
+    item.description = `${count} · ${relativeTime(newest)}`;
+    item.iconPath = new vscode.ThemeIcon('bookmark');
+    item.tooltip = 'Checkpoints you took yourself, and the safety checkpoints BooCode takes before every restore.';
+    item.contextValue = 'manualGroup';
+    return item;
+  }
+  const session = node.session;
+  const item = new vscode.TreeItem(sessionLabel(session), state);
+  item.id = `session:${node.folder.uri.toString()}:${session.id}`;
+  item.description = [session.agent ?? 'agent', relativeTime(newest), count].join(' · ');
+  item.iconPath = new vscode.ThemeIcon(session.staleAt ? 'warning' : 'comment-discussion');
+  const tooltip = new vscode.MarkdownString('', true);
+  tooltip.appendMarkdown(`**${escapeMarkdown(session.title ? shorten(session.title, 200) : 'Untitled session')}**\n\n`);
+  tooltip.appendMarkdown(`$(person) ${escapeMarkdown(session.agent ?? 'unknown agent')} · started ${escapeMarkdown(absoluteTime(session.createdAt))}\n\n`);
+  tooltip.appendMarkdown(`${count} · ${countLabel(session.messageCount, 'message')} · session \`${session.id}\``);
+  if (session.staleAt) {
+    tooltip.appendMarkdown(`\n\n$(warning) A restore trimmed this conversation; the agent may still remember the removed turns.`);
+  }
+  item.tooltip = tooltip;
+  item.contextValue = 'session';
+  return item;
+}
+
+function checkpointItem(node: CheckpointNode, changes: FileChange[] | undefined): vscode.TreeItem {
+  const checkpoint = node.checkpoint;
+  const item = new vscode.TreeItem(checkpointLabel(checkpoint), vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `checkpoint:${node.folder.uri.toString()}:${checkpoint.id}`;
+  item.description = [relativeTime(checkpoint.createdAt), changes && changeSummary(changes)].filter(Boolean).join(' · ');
+  item.iconPath = new vscode.ThemeIcon(KIND_ICONS[checkpoint.kind]);
+  item.tooltip = checkpointTooltip(checkpoint, changes);
+  item.contextValue = checkpoint.sessionId ? 'checkpoint.inSession' : 'checkpoint';
+  return item;
+}
+
+/** The whole story of a checkpoint: prompt, time, commit, and what changed after it. Shared with the timeline. */
+export function checkpointTooltip(checkpoint: CheckpointInfo, changes: FileChange[] | undefined): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', true);
+  if (checkpoint.kind === 'turn') {
+    md.appendMarkdown(`**Before the prompt**${checkpoint.agent ? ` to ${escapeMarkdown(checkpoint.agent)}` : ''}:\n\n`);
+    md.appendMarkdown(checkpoint.prompt ? `> ${escapeMarkdown(checkpoint.prompt).replace(/\n/g, '\n> ')}\n\n` : '_(prompt not recorded)_\n\n');
+  } else {
+    md.appendMarkdown(`**${escapeMarkdown(checkpoint.label ?? (checkpoint.kind === 'safety' ? 'Safety checkpoint' : 'Manual checkpoint'))}**\n\n`);
+  }
+  md.appendMarkdown(`$(clock) ${escapeMarkdown(absoluteTime(checkpoint.createdAt))} (${relativeTime(checkpoint.createdAt)})  \n`);
+  md.appendMarkdown(`$(git-commit) \`${checkpoint.commit.slice(0, 10)}\` · id \`${checkpoint.id}\`\n\n`);
+  if (changes) {
+    if (!changes.length) md.appendMarkdown('No files changed after this checkpoint.\n\n');
+    else {
+      md.appendMarkdown(`**Changed after it:** ${changeSummary(changes)}\n\n`);
+      for (const change of changes.slice(0, 12)) {
+        md.appendMarkdown(`- \`${change.path}\` ${STATUS_WORDS[change.status]} ${lineCounts(change)}\n`);
+      }
+      if (changes.length > 12) md.appendMarkdown(`- … and ${changes.length - 12} more\n`);
+      md.appendMarkdown('\n');
+    }
+  }
+  if (checkpoint.skipped.length) {
+    const names = checkpoint.skipped.slice(0, 5).map((file) => `\`${file.path}\` (${file.reason})`).join(', ');
+    md.appendMarkdown(`$(info) Left out: ${names}${checkpoint.skipped.length > 5 ? ', …' : ''}\n\n`);
+  }
+  return md;
+}
+
+function fileItem(node: FileNode): vscode.TreeItem {
+  const { change, folder, checkpoint } = node;
+  const uri = folder.fileUri(change.path);
+  const item = new vscode.TreeItem(uri, vscode.TreeItemCollapsibleState.None);
+  item.id = `file:${folder.uri.toString()}:${checkpoint.id}:${change.path}`;
+  const dir = path.posix.dirname(change.path);
+  item.description = [dir === '.' ? '' : dir, `${STATUS_WORDS[change.status]} ${lineCounts(change)}`].filter(Boolean).join(' · ');
+  item.tooltip = `${change.path}: ${STATUS_WORDS[change.status]} after this checkpoint (${lineCounts(change)}). Click to compare the checkpoint with the current file.`;
+  item.command = { command: 'boocode.openChange', title: 'Open Changes', arguments: [node] };
+  item.contextValue = 'changedFile';
+  return item;
+}

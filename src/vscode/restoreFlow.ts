@@ -1,0 +1,200 @@
+// Restore and undo as people need them: say what will change and what will be deleted, never clobber
+// unsaved editors, show progress, offer Undo, and warn when the agent's memory no longer matches.
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { CheckpointInfo, RestoreMode, RestoreOutcome, RestorePlan, UndoOutcome } from '../core/types';
+import { checkpointLabel, countLabel, listFew, relativeTime } from './format';
+import type { Prompter } from './prompter';
+import type { FolderModel, WorkspaceModel } from './workspaceModel';
+
+export interface RestoreDependencies {
+  model: WorkspaceModel;
+  prompter: Prompter;
+  /** `boocode.restore.confirm`. */
+  confirmSetting: () => boolean;
+  log: (line: string) => void;
+}
+
+export const CHOICE = {
+  all: 'Restore Files and Transcript',
+  files: 'Files Only',
+  filesAlone: 'Restore Files',
+  transcript: 'Restore Transcript',
+  save: 'Save and Restore',
+  discard: 'Discard My Edits and Restore',
+  saveUndo: 'Save and Undo',
+  discardUndo: 'Discard My Edits and Undo',
+  undo: 'Undo',
+} as const;
+
+const LISTED = 8;
+
+function fileList(paths: readonly string[]): string {
+  const shown = paths.slice(0, LISTED).map((p) => `    ${p}`);
+  if (paths.length > LISTED) shown.push(`    … and ${paths.length - LISTED} more`);
+  return shown.join('\n');
+}
+
+/** The confirmation's text: what will change and, separately, what will be deleted. */
+export function describePlan(plan: RestorePlan, mode: RestoreMode | undefined, inSession: boolean): string {
+  const parts: string[] = [];
+  if (mode !== 'transcript') {
+    const changing = [...plan.modified, ...plan.recreated];
+    if (changing.length) parts.push(`${countLabel(changing.length, 'file')} will change back:\n${fileList(changing)}`);
+    if (plan.deleted.length) {
+      parts.push(`${countLabel(plan.deleted.length, 'file')} created since then will be DELETED:\n${fileList(plan.deleted)}`);
+    }
+    if (!changing.length && !plan.deleted.length) parts.push('Your files already match this checkpoint.');
+    if (plan.kept.length) parts.push(`Left alone: ${listFew(plan.kept.map((k) => `${k.path} (${k.reason})`))}.`);
+  }
+  if (inSession && mode !== 'files') {
+    parts.push('“Files and Transcript” also removes this prompt and everything after it from the transcript.');
+  }
+  parts.push('A safety checkpoint is taken first: Undo Last Restore brings everything back.');
+  return parts.join('\n\n');
+}
+
+/** Restores `checkpoint`, asking what the settings and the situation call for. Undefined when cancelled. */
+export async function restoreCheckpoint(
+  deps: RestoreDependencies,
+  folder: FolderModel,
+  checkpoint: CheckpointInfo,
+  options: { mode?: RestoreMode; confirm?: boolean } = {},
+): Promise<RestoreOutcome | undefined> {
+  const store = await folder.store();
+  const inSession = !!checkpoint.sessionId;
+  const sessionId = checkpoint.sessionId ?? undefined;
+  const plan = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'BooCode: checking what a restore changes…' },
+    () => store.planRestore(checkpoint.id, { sessionId }),
+  );
+
+  let mode: RestoreMode | undefined = options.mode;
+  if (options.confirm ?? deps.confirmSetting()) {
+    const choices =
+      mode === 'transcript' ? [CHOICE.transcript] : mode === 'files' || !inSession ? [CHOICE.filesAlone] : [CHOICE.all, CHOICE.files];
+    const label = checkpointLabel(checkpoint, 80);
+    const message =
+      mode === 'transcript'
+        ? `Trim the transcript back to “${label}”?`
+        : `Restore your workspace to “${label}” (${relativeTime(checkpoint.createdAt)})?`;
+    const detail = mode === 'transcript' ? describeTranscriptOnly() : describePlan(plan, mode, inSession);
+    const answer = await deps.prompter.ask(message, detail, choices);
+    if (!answer) return undefined;
+    mode = answer === CHOICE.all ? 'all' : answer === CHOICE.transcript ? 'transcript' : 'files';
+  }
+  mode ??= inSession ? 'all' : 'files';
+
+  const touched = mode === 'transcript' ? [] : [...plan.modified, ...plan.recreated, ...plan.deleted].map((p) => folder.fileUri(p));
+  if (!(await settleDirtyEditors(deps.prompter, touched, 'restore'))) return undefined;
+
+  const outcome = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Restoring “${checkpointLabel(checkpoint, 50)}”…` },
+    () => store.restore(checkpoint.id, { sessionId, mode }),
+  );
+  deps.log(`Restored ${checkpoint.id} (${mode}): ${outcome.filesChanged} files, ${outcome.messagesDeleted} messages removed, safety ${outcome.safetyCheckpoint}`);
+  await showRestoredContents(touched);
+  deps.model.refresh(folder);
+
+  const { severity, message } = restoreMessage(checkpoint, outcome);
+  void deps.prompter.notify(severity, message, CHOICE.undo).then((action) => {
+    if (action === CHOICE.undo) void vscode.commands.executeCommand('boocode.undoRestore', folder.uri);
+  });
+  return outcome;
+}
+
+function describeTranscriptOnly(): string {
+  return 'This prompt and every message after it leave the transcript. No file changes.\n\nUndo Last Restore brings the messages back.';
+}
+
+export function restoreMessage(checkpoint: CheckpointInfo, outcome: RestoreOutcome): { severity: 'info' | 'warning'; message: string } {
+  const label = `“${checkpointLabel(checkpoint, 50)}”`;
+  const parts: string[] = [];
+  if (outcome.mode !== 'transcript') {
+    if (outcome.filesChanged === 0) parts.push(`Your files already matched ${label}.`);
+    else {
+      const deleted = outcome.deleted.length ? ` (${outcome.deleted.length} deleted)` : '';
+      parts.push(`Restored ${label}: ${countLabel(outcome.filesChanged, 'file')} changed${deleted}.`);
+    }
+  } else {
+    parts.push(`Trimmed the transcript back to ${label}.`);
+  }
+  if (outcome.mode !== 'files' && outcome.messagesDeleted) {
+    parts.push(`${countLabel(outcome.messagesDeleted, 'message')} removed from the transcript.`);
+  }
+  if (outcome.agentContextStale) {
+    parts.push(outcome.agentAdvice ?? 'The agent still remembers the removed turns: start a new conversation with it.');
+  }
+  return { severity: outcome.agentContextStale ? 'warning' : 'info', message: parts.join(' ') };
+}
+
+/** Undoes the last restore in `folder` (restores its safety checkpoint and transcript). */
+export async function undoLastRestore(deps: RestoreDependencies, folder: FolderModel): Promise<UndoOutcome | undefined> {
+  const store = await folder.store();
+  // We cannot know beforehand which files the undo rewrites, so protect every unsaved file in the folder.
+  const dirty = vscode.workspace.textDocuments.filter((doc) => doc.isDirty && folder.relativePath(doc.uri) !== undefined).map((doc) => doc.uri);
+  if (!(await settleDirtyEditors(deps.prompter, dirty, 'undo'))) return undefined;
+  const before = openFileUris(folder);
+  const outcome = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Undoing the last restore…' },
+    () => store.undo(),
+  );
+  deps.log(`Undid restore of ${outcome.undone}: ${outcome.filesChanged} files, ${outcome.messagesRestored} messages back`);
+  await showRestoredContents(before);
+  deps.model.refresh(folder);
+  const parts = [`Undid the restore: ${countLabel(outcome.filesChanged, 'file')} changed back`];
+  if (outcome.messagesRestored) parts.push(`${countLabel(outcome.messagesRestored, 'message')} back in the transcript`);
+  void deps.prompter.notify('info', `${parts.join(', ')}.`);
+  return outcome;
+}
+
+function openFileUris(folder: FolderModel): vscode.Uri[] {
+  return vscode.workspace.textDocuments.filter((doc) => folder.relativePath(doc.uri) !== undefined).map((doc) => doc.uri);
+}
+
+/**
+ * Unsaved editors holding files the operation rewrites: ask, then save them or throw their edits away.
+ * False when the person cancels.
+ */
+async function settleDirtyEditors(prompter: Prompter, uris: readonly vscode.Uri[], operation: 'restore' | 'undo'): Promise<boolean> {
+  const wanted = new Set(uris.map((uri) => uri.toString()));
+  const dirty = vscode.workspace.textDocuments.filter((doc) => doc.isDirty && wanted.has(doc.uri.toString()));
+  if (!dirty.length) return true;
+  const names = dirty.map((doc) => vscode.workspace.asRelativePath(doc.uri));
+  const [save, discard] = operation === 'restore' ? [CHOICE.save, CHOICE.discard] : [CHOICE.saveUndo, CHOICE.discardUndo];
+  const answer = await prompter.ask(
+    `${countLabel(dirty.length, 'file')} you are editing ${dirty.length === 1 ? 'has' : 'have'} unsaved changes`,
+    `The ${operation} would overwrite:\n${fileList(names)}\n\n“${save}” saves your edits first (they go into the safety checkpoint, so Undo brings them back). “${discard}” throws them away.`,
+    [save, discard],
+  );
+  if (answer === save) {
+    for (const doc of dirty) {
+      if (!(await doc.save())) throw new Error(`Could not save ${vscode.workspace.asRelativePath(doc.uri)}; nothing was restored.`);
+    }
+    return true;
+  }
+  if (answer === discard) {
+    for (const doc of dirty) await revert(doc);
+    return true;
+  }
+  return false;
+}
+
+/** Throws away a document's unsaved edits (VS Code only reverts the active editor). */
+async function revert(doc: vscode.TextDocument): Promise<void> {
+  await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false });
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  if (doc.isDirty) throw new Error(`Could not discard the edits in ${vscode.workspace.asRelativePath(doc.uri)}; nothing was restored.`);
+}
+
+/**
+ * Makes open editors show what is now on disk. VS Code reloads unmodified documents on its own when
+ * its file watcher notices; we wait briefly for that and revert any that lag behind.
+ */
+async function showRestoredContents(uris: readonly vscode.Uri[]): Promise<void> {
+  const wanted = new Set(uris.map((uri) => uri.toString()));
+  const open = () => vscode.workspace.textDocuments.filter((doc) => wanted.has(doc.uri.toString()) && !doc.isDirty && !doc.isClosed);
+  const stale = () => open().filter((doc) => fs.existsSync(doc.uri.fsPath) && fs.readFileSync(doc.uri.fsPath, 'utf8') !== doc.getText());
+  for (let waited = 0; waited < 1500 && stale().length; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (const doc of stale()) await revert(doc).catch(() => undefined);
+}

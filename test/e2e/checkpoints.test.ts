@@ -1,0 +1,109 @@
+// UI checks of the finished product on the demo workspace (the one `npm start` opens): the tree with a
+// hover tooltip, the restore confirmation, a diff editor, the status bar while checkpointing, and the
+// Timeline entries. Screenshots go to test-results/e2e/checkpoints-*.png; look at them.
+import * as assert from 'assert';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { cliPath, repoRoot } from '../harness/paths';
+import { openWorkbench, Workbench } from '../harness/workbench';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { prepareDemo } = require(path.join(repoRoot, 'scripts', 'start.js')) as { prepareDemo: (dir: string) => void };
+
+describe('BooCode Checkpoints in the workbench', function () {
+  this.timeout(180000);
+  let wb: Workbench;
+  let demo: string;
+
+  before(async () => {
+    demo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'bc-demo-')));
+    prepareDemo(demo);
+    wb = await openWorkbench({ name: 'checkpoints', folder: demo, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+  });
+  afterEach(async function () {
+    await wb?.screenshotIfFailed(this.currentTest);
+    await wb?.page.keyboard.press('Escape');
+  });
+  after(async () => {
+    await wb?.close();
+    fs.rmSync(demo, { recursive: true, force: true });
+  });
+
+  const row = (text: string | RegExp) => wb.page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+
+  it('shows sessions and checkpoints, with the whole story in a hover', async () => {
+    await wb.openView('BooCode', 'Checkpoints');
+    // Widen the side bar as people do when they read a tree (the default 300 px truncates most labels).
+    const sash = wb.page.locator('.monaco-sash.vertical').filter({ has: wb.page.locator('xpath=.') }).first();
+    const box = await wb.page.locator('.part.sidebar').boundingBox();
+    if (box && (await sash.count())) {
+      await wb.page.mouse.move(box.x + box.width + 1, box.y + 300);
+      await wb.page.mouse.down();
+      await wb.page.mouse.move(box.x + box.width + 200, box.y + 300, { steps: 5 });
+      await wb.page.mouse.up();
+    }
+    await row('Add a --name flag').click(); // the older session starts collapsed
+    await row('Before: Make the greeting friendlier').waitFor({ state: 'visible', timeout: 30000 });
+    const labels = await wb.treeLabels();
+    assert.ok(labels.some((label) => label.startsWith('Before: Add a --name flag')), labels.join(' | '));
+    await row('Before: Make the greeting friendlier').hover();
+    const hover = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Before the prompt' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 10000 });
+    await wb.screenshot('tree-hover');
+  });
+
+  it('clicking a changed file opens its diff with the current file', async () => {
+    await row('Before: Make the greeting friendlier').click();
+    await row(/^greet\.js/).waitFor({ state: 'visible', timeout: 10000 });
+    await row(/^greet\.js/).click();
+    await wb.page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 15000 });
+    await wb.waitForText(/greet\.js \(Before: Make the greeting/, { within: '.part.editor' });
+    await wb.waitForText('Nice to see you', { within: '.monaco-diff-editor' });
+    await wb.screenshot('diff-editor');
+  });
+
+  it('asks before restoring, listing what changes and what is deleted', async () => {
+    const target = row('Before: Write tests for greet()');
+    await target.hover();
+    await target.locator('.action-label[aria-label="Restore Checkpoint…"]').click();
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 15000 });
+    const text = await dialog.innerText();
+    assert.match(text, /will be DELETED/);
+    assert.match(text, /src\/log\.js/);
+    await wb.screenshot('restore-confirmation');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('spins in the status bar while a hook is checkpointing', async () => {
+    const status = wb.page.locator('.part.statusbar [aria-label^="BooCode:"]').first();
+    await status.waitFor({ state: 'visible', timeout: 15000 });
+    const lock = path.join(demo, '.git', 'boocode', 'git.lock');
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), at: Date.now() }));
+    const child = spawn(process.execPath, [cliPath, 'turn', 'begin', '--session', 'ui-check', '--prompt', 'Slow turn', '--agent', 'claude-code', '-C', demo], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      await wb.waitForText('Checkpointing…', { within: '.part.statusbar', timeout: 10000 });
+      await wb.screenshot('status-checkpointing');
+    } finally {
+      fs.rmSync(lock, { force: true });
+    }
+    await exited;
+    await wb.page.locator('.part.statusbar .statusbar-item', { hasText: 'Checkpointing…' }).waitFor({ state: 'hidden', timeout: 10000 });
+  });
+
+  it('lists the turns that changed a file in its Timeline', async () => {
+    await wb.page.keyboard.press('Control+P');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('src/greet.js');
+    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'greet.js' }).first().waitFor({ state: 'visible' });
+    await wb.page.keyboard.press('Enter');
+    await wb.runCommand('Explorer: Focus on Timeline View');
+    const entry = wb.page.locator('.timeline-tree-view .monaco-list-row', { hasText: 'Before: Make the greeting friendlier' }).first();
+    await entry.waitFor({ state: 'visible', timeout: 20000 });
+    await wb.screenshot('timeline');
+  });
+});
