@@ -47,6 +47,10 @@ function childEnv() {
       delete env[key];
     }
   }
+  // node-gyp would download Node's headers (no network here): use the distribution's when present.
+  if (!env.npm_config_nodedir && fs.existsSync(path.join(path.dirname(path.dirname(process.execPath)), 'include', 'node', 'node.h'))) {
+    env.npm_config_nodedir = path.dirname(path.dirname(process.execPath));
+  }
   return { ...env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 }
 
@@ -89,16 +93,63 @@ function ensureDebianPackages() {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const exec = (args) => run(sudo[0] || args[0], sudo.length ? [...sudo.slice(1), ...args] : args.slice(1), { env });
   log(`Installing Debian packages: ${unique.join(', ')}`);
-  exec(['apt-get', 'update']);
-  exec(['apt-get', 'install', '-y', '--no-install-recommends', ...unique]);
+  exec(['apt-get', '-o', 'DPkg::Lock::Timeout=300', 'update']);
+  exec(['apt-get', '-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '--no-install-recommends', ...unique]);
+}
+
+function isInstalled(p) {
+  return fs.existsSync(p.marker) && fs.readFileSync(p.marker, 'utf8').trim() === markerText();
+}
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+// Two test runs in the same tree must not install at the same time: a lock folder holding the owner's pid.
+function withInstallLock(p, fn) {
+  const lock = `${p.cacheDir}.lock`;
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  for (let waited = 0; ; waited += 2) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const owner = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }));
+      let alive = false;
+      try {
+        alive = owner > 0 && (process.kill(owner, 0), true);
+      } catch {
+        alive = false;
+      }
+      if (!alive && waited >= 4) {
+        log(`Removing a stale install lock (pid ${owner || '?'} is gone)`);
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (waited % 30 === 0) log(`Waiting for another install (pid ${owner || '?'}) to finish`);
+      if (waited > 1200) throw new Error(`gave up waiting for ${lock}`);
+      sleep(2000);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 function installCodeServer() {
   const p = codeServerPaths();
-  if (fs.existsSync(p.marker) && fs.readFileSync(p.marker, 'utf8').trim() === markerText()) {
+  if (isInstalled(p)) {
     log(`code-server ${p.version} already installed in ${path.relative(repoRoot, p.cacheDir)}`);
     return;
   }
+  withInstallLock(p, () => (isInstalled(p) ? log(`code-server ${p.version} was installed by another run`) : install(p)));
+}
+
+function install(p) {
   if (fs.existsSync(p.cacheDir)) {
     log('Found an incomplete or outdated code-server install: removing it and starting over');
     fs.rmSync(p.cacheDir, { recursive: true, force: true });
@@ -125,7 +176,8 @@ function installCodeServer() {
   for (const mod of NATIVE_MODULES) {
     // node-pty's install step ends with `npx node-gyp configure -f compile_commands_json`, which fails
     // after pty.node is built; the require() check below is what decides success.
-    run('npm', ['rebuild', mod], { cwd: p.vscodeDir, allowFailure: mod === 'node-pty' });
+    const result = run('npm', ['rebuild', mod], { cwd: p.vscodeDir, allowFailure: mod === 'node-pty', quiet: mod === 'node-pty' });
+    if (result.status !== 0) log(`${mod}: its compile_commands step failed (expected); the require() check below decides`);
   }
   const check = NATIVE_MODULES.map((m) => `require(${JSON.stringify(m)});`).join('');
   run(process.execPath, ['-e', check], { cwd: p.vscodeDir });
@@ -141,7 +193,11 @@ function installCodeServer() {
   run('npm', ['rebuild', 'argon2'], { cwd: p.cacheDir });
   run(process.execPath, ['-e', 'require("argon2")'], { cwd: p.root });
 
-  run(process.execPath, [p.entry, '--version'], { cwd: p.root });
+  // Smoke check, isolated so that code-server does not write ~/.config/code-server/config.yaml.
+  const home = fs.mkdtempSync(path.join(p.cacheDir, 'check-'));
+  const isolated = { XDG_CONFIG_HOME: home, XDG_DATA_HOME: home, XDG_CACHE_HOME: home };
+  run(process.execPath, [p.entry, '--version'], { cwd: p.root, env: { ...childEnv(), ...isolated } });
+  fs.rmSync(home, { recursive: true, force: true });
   fs.writeFileSync(p.marker, markerText() + '\n');
   log(`code-server ${p.version} installed`);
 }

@@ -96,6 +96,10 @@ describe('Restore and undo', function () {
   describe('with an unsaved editor on a file the restore touches', () => {
     async function dirtyEditor(text: string): Promise<vscode.TextEditor> {
       const editor = await vscode.window.showTextDocument(vscode.Uri.file(file('src/app.js')));
+      // Start from the file as it is on disk: an earlier test may have left this editor dirty, and the
+      // file watcher may not have caught up with the agent's write yet (a save would then conflict).
+      if (editor.document.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
+      await waitFor('the editor to show the file on disk', () => editor.document.getText() === read('src/app.js'));
       await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), text));
       assert.ok(editor.document.isDirty);
       return editor;

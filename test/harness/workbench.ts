@@ -1,0 +1,174 @@
+// Helpers for UI checks (test/e2e): a real VS Code workbench (code-server + headless Chromium) with the
+// extension loaded as a user has it, and small actions on it. Typical mocha use:
+//
+//   let wb: Workbench;
+//   before(async () => { wb = await openWorkbench({ name: 'my-check' }); });
+//   afterEach(async function () { await wb?.screenshotIfFailed(this.currentTest); });
+//   after(async () => { await wb?.close(); });
+//   it('shows the view', async () => { await wb.openView('BooCode', 'Checkpoints'); await wb.screenshot('view'); });
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { closeBrowser, launchBrowser, workbenchUrl } from './browser';
+import { CodeServer, startCodeServer } from './codeServer';
+import { onInterrupt } from './interrupt';
+import { assertReady, cliPath, repoRoot, resultsRoot } from './paths';
+import { makeGitWorkspace, makeRunDir, removeDir } from './workspace';
+
+export interface WorkbenchOptions {
+  /** Names the test-results/e2e/<name>-*.png screenshots and logs. Default 'workbench'. */
+  name?: string;
+  /** Folder to open. Default: a fresh git repository (one commit) in the run folder. */
+  folder?: string;
+  /**
+   * 'installed' (default): the built extension (package.json, dist/, media/, …; no sources, tests or
+   *   node_modules) copied into a fresh extensions folder, as a user has it after installing the .vsix.
+   * 'development': loaded with extensionDevelopmentPath from the repository (an Extension Development Host).
+   */
+  mode?: 'development' | 'installed';
+  /** Extra user settings. */
+  settings?: Record<string, unknown>;
+  /** Extra environment for code-server and the extension host. */
+  env?: Record<string, string>;
+}
+
+export const e2eResultsDir = path.join(resultsRoot, 'e2e');
+
+export class Workbench {
+  constructor(
+    readonly page: Page,
+    readonly folder: string,
+    readonly name: string,
+    private readonly server: CodeServer,
+    private readonly browser: Browser,
+    private readonly runDir: string,
+    private readonly forgetInterrupt: () => void,
+  ) {}
+
+  /** Clicks the activity-bar container (unless its view is already showing) and waits for the view. */
+  async openView(containerTitle = 'BooCode', viewName = 'Checkpoints', timeout = 30000): Promise<Locator> {
+    const header = this.page.locator(`.part.sidebar .pane-header[aria-label="${viewName} Section"]`);
+    if (!(await header.count())) {
+      const icon = this.page.locator(`.part.activitybar a.action-label[aria-label^="${containerTitle}"]`);
+      await icon.waitFor({ state: 'visible', timeout });
+      await icon.click();
+    }
+    // A lone view's header exists but is hidden: wait for it to be attached, not visible.
+    await header.waitFor({ state: 'attached', timeout });
+    // Best effort: let the view's progress bar (extension activating, first load) finish.
+    await this.page
+      .locator('.part.sidebar .monaco-progress-container.active')
+      .waitFor({ state: 'hidden', timeout: 5000 })
+      .catch(() => undefined);
+    return this.page.locator('.part.sidebar');
+  }
+
+  /** Runs a command by its palette title (e.g. 'BooCode: Create Checkpoint…') via F1. */
+  async runCommand(title: string, timeout = 15000): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await this.page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Waits until `text` is visible inside `within` (a CSS selector; default the whole workbench). */
+  async waitForText(text: string | RegExp, options: { within?: string; timeout?: number } = {}): Promise<Locator> {
+    const locator = this.page.locator(options.within ?? '.monaco-workbench').getByText(text).first();
+    await locator.waitFor({ state: 'visible', timeout: options.timeout ?? 30000 });
+    return locator;
+  }
+
+  /** Labels of the rows in the side bar's trees (e.g. checkpoints), top to bottom. */
+  async treeLabels(): Promise<string[]> {
+    return this.page.locator('.part.sidebar .monaco-list-row .label-name').allInnerTexts();
+  }
+
+  /** Saves test-results/e2e/<name>-<label>.png and returns its path. */
+  async screenshot(label: string): Promise<string> {
+    fs.mkdirSync(e2eResultsDir, { recursive: true });
+    const file = path.join(e2eResultsDir, `${this.name}-${label.replace(/[^\w.-]+/g, '_')}.png`);
+    await this.page.screenshot({ path: file, timeout: 15000 });
+    return file;
+  }
+
+  /** For afterEach: a screenshot named after the failed test. */
+  async screenshotIfFailed(test: { state?: string; title: string } | undefined): Promise<void> {
+    if (test?.state === 'failed') await this.screenshot(`FAILED-${test.title}`).catch(() => undefined);
+  }
+
+  /** Stops the browser and the server (whole process group) and deletes the run folder; keeps the server log. */
+  async close(): Promise<void> {
+    await closeBrowser(this.browser);
+    await this.server.stop();
+    fs.mkdirSync(e2eResultsDir, { recursive: true });
+    if (fs.existsSync(this.server.logFile)) fs.copyFileSync(this.server.logFile, path.join(e2eResultsDir, `${this.name}-server.log`));
+    removeDir(this.runDir);
+    this.forgetInterrupt();
+  }
+}
+
+// What the packaged extension (.vsix) holds: the `!path` lines of an allow-list .vscodeignore (`**` first, as
+// this repository's is), otherwise the repository minus sources, tests, tooling and caches.
+const NOT_SHIPPED = new Set(['node_modules', 'out', 'src', 'test', 'test-results', 'bench', 'scripts', 'docs', 'esbuild.js', 'tsconfig.json', 'package-lock.json']);
+
+function shippedEntries(): string[] {
+  const ignoreFile = path.join(repoRoot, '.vscodeignore');
+  const lines = fs.existsSync(ignoreFile)
+    ? fs.readFileSync(ignoreFile, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'))
+    : [];
+  if (lines[0] === '**') {
+    return lines.filter((line) => line.startsWith('!')).map((line) => line.slice(1).replace(/\/\*\*$/, ''));
+  }
+  return fs.readdirSync(repoRoot).filter((entry) => !entry.startsWith('.') && !NOT_SHIPPED.has(entry) && !entry.endsWith('.vsix'));
+}
+
+function installInto(extensionsDir: string): void {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  const target = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+  for (const entry of shippedEntries()) {
+    const from = path.join(repoRoot, entry);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(target, entry), { recursive: true });
+  }
+}
+
+/** Starts code-server and Chromium, opens the workbench on `folder` and waits for the activity bar. */
+export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
+  assertReady();
+  const name = options.name ?? 'workbench';
+  const runDir = makeRunDir();
+  const folder = options.folder ?? makeGitWorkspace(path.join(runDir, 'ws'));
+  const extensionsDir = path.join(runDir, 'e');
+  const mode = options.mode ?? 'installed';
+  if (mode === 'installed') installInto(extensionsDir);
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const forgetInterrupt = onInterrupt(() => removeDir(runDir)); // code-server itself is killed by codeServer.ts
+  try {
+    server = await startCodeServer({
+      runDir,
+      folder,
+      extensionsDir,
+      settings: options.settings,
+      env: { BOOCODE_TEST_WORKSPACE: folder, BOOCODE_CLI: cliPath, ...options.env },
+    });
+    browser = await launchBrowser(runDir);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const url = workbenchUrl({
+      origin: server.origin,
+      folder,
+      extensionDevelopmentPath: mode === 'development' ? repoRoot : undefined,
+    });
+    await page.goto(url);
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
+    return new Workbench(page, folder, name, server, browser, runDir, forgetInterrupt);
+  } catch (error) {
+    await closeBrowser(browser);
+    await server?.stop();
+    removeDir(runDir);
+    forgetInterrupt();
+    throw error;
+  }
+}
