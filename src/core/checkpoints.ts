@@ -237,7 +237,7 @@ class CheckpointService implements Checkpoints {
     const mode = options.mode ?? 'all';
     const target = await this.engine.get(assertCheckpointId(id));
     this.checkScope(target, options.sessionId);
-    const files = mode === 'transcript' ? null : await this.engine.restore(id);
+    const files = mode === 'transcript' ? null : await this.engine.restore(target);
     const trimTranscript = mode !== 'files' && target.sessionId !== null;
     const later = trimTranscript
       ? (await this.engine.list()).filter(

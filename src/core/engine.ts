@@ -130,19 +130,17 @@ export class CheckpointEngine {
     return result.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
   }
 
-  /** One checkpoint of this workspace, or a clear error. */
+  /** One checkpoint of this workspace, or a clear error. One git call. */
   async get(id: string, namespace = CHECKPOINT_REFS): Promise<CheckpointMeta> {
     assertCheckpointId(id);
     const ref = namespace + id;
-    const result = await this.git.run(['cat-file', 'commit', ref], { okCodes: [0, 128] });
-    if (result.code !== 0) {
+    const output = await this.git.run(['for-each-ref', '--format=%(objectname) %(refname) %(parent)%00%(contents)%00', ref]);
+    const fields = splitNul(output.stdout);
+    const [commit, foundRef, parent] = (fields[0] ?? '').replace(/^\n/, '').split(' ');
+    if (foundRef !== ref) {
       throw new BooError('not-found', `No checkpoint ${id} in this workspace; run \`boocode list\` to see the checkpoints.`);
     }
-    const text = result.stdout.toString('utf8');
-    const commitResult = await this.git.text(['rev-parse', ref]);
-    const body = text.slice(text.indexOf('\n\n') + 2);
-    const head = /^parent ([0-9a-f]{40,64})$/m.exec(text.slice(0, text.indexOf('\n\n')))?.[1] ?? null;
-    const parsed = parseMessage(body, commitResult, ref, head);
+    const parsed = parseMessage(fields[1] ?? '', commit, ref, parent || null);
     if (!parsed) throw new BooError('not-found', `${ref} is not a BooCode checkpoint; run \`boocode list\` to see the checkpoints.`);
     if (parsed.workspaceKey !== this.ws.key) {
       throw new BooError(
@@ -219,9 +217,10 @@ export class CheckpointEngine {
    * Brings the work tree back to checkpoint `id`, touching only files that differ. A safety
    * checkpoint of the current state is taken first; restoring it undoes this restore.
    */
-  async restore(id: string, safetyLabel?: string): Promise<FilesRestoreResult> {
+  async restore(checkpoint: string | CheckpointMeta, safetyLabel?: string): Promise<FilesRestoreResult> {
     return this.exclusive(async () => {
-      const target = await this.get(id);
+      const target = typeof checkpoint === 'string' ? await this.get(checkpoint) : checkpoint;
+      const id = target.id;
       const safety = await this.createLocked({ kind: 'safety', label: safetyLabel ?? `Before restoring ${id}` });
       const { plan, changes } = await this.plan(target, safety.commit, safety.skipped);
       const written = await applyRestore(this.git, this.ws.topLevel, changes, plan);

@@ -79,6 +79,25 @@ describe('transcript store', () => {
     for (const s of [store, other, fresh]) s.close();
   });
 
+  it('keeps writes appended after a fold that died before starting the new journal', async () => {
+    const dir = tempDir();
+    const open = () => new TranscriptStore(dir, { lockTimeoutMs: 5000, onNotice: () => undefined, foldBytes: 1e9 });
+    const first = open();
+    await first.append([{ op: 'session', id: 's', agent: null, workspace: dir, at: 1 }]);
+    await first.append([{ op: 'message', id: 'm1', session: 's', role: 'user', text: 'one', at: 1 }]);
+    const oldJournal = fs.readFileSync(first.journalPath);
+    await first.fold();
+    first.close();
+    // The database was replaced, then the process died before the new journal replaced the old one.
+    fs.writeFileSync(first.journalPath, oldJournal);
+    const second = open();
+    await second.append([{ op: 'message', id: 'm2', session: 's', role: 'user', text: 'two', at: 2 }]);
+    second.close();
+    const third = open();
+    assert.deepEqual(await messageIds(third), ['m1', 'm2']);
+    third.close();
+  });
+
   it('loses nothing with 8 processes writing 10 turns each at once', async function () {
     this.timeout(180_000);
     const root = makeRepo();

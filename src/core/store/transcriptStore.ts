@@ -118,7 +118,12 @@ export class TranscriptStore {
   private async foldLocked(): Promise<void> {
     await this.refresh(true);
     const db = this.db as Database;
-    db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('folded_generation', ?)", [this.generation ?? '']);
+    // Which journal (and how much of it) the file holds: if we die before the new journal replaces
+    // the old one, later appends to the old one are still replayed on open.
+    db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('folded_generation', ?), ('folded_offset', ?)", [
+      this.generation ?? '',
+      String(this.offset),
+    ]);
     replaceFile(this.dbPath, db.export());
     this.dbStamp = stampOf(this.dbPath);
     this.generation = newJournal(this.journalPath);
@@ -157,12 +162,16 @@ export class TranscriptStore {
       db = new SQL.Database();
     }
     migrate(db);
-    const folded = String(db.exec("SELECT value FROM meta WHERE key = 'folded_generation'")[0]?.values[0]?.[0] ?? '');
-    const journal = readJournal(this.journalPath);
+    const meta = new Map((db.exec('SELECT key, value FROM meta')[0]?.values ?? []).map(([key, value]) => [String(key), String(value)]));
+    let journal = readJournal(this.journalPath);
+    if (journal.generation !== null && journal.generation === meta.get('folded_generation')) {
+      // This journal was folded into the file up to `folded_offset`; replay only what came after.
+      journal = readJournal(this.journalPath, Number(meta.get('folded_offset') ?? 0), journal.generation);
+    }
     if (journal.damaged > 0) {
       this.options.onNotice(`The transcript journal ${this.journalPath} had ${journal.damaged} damaged line(s); they were skipped.`);
     }
-    if (journal.generation !== folded) for (const op of journal.ops) applyOp(db, op);
+    for (const op of journal.ops) applyOp(db, op);
     this.db?.close();
     this.db = db;
     this.dbStamp = dbStamp;
