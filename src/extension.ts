@@ -12,6 +12,7 @@ import { registerCommands } from './vscode/commands';
 import { CheckpointDocuments } from './vscode/diffDocuments';
 import { Disposable } from './vscode/disposable';
 import { SwitchablePrompter } from './vscode/prompter';
+import type { RestoredEvent } from './vscode/restoreFlow';
 import { CheckpointStatusBar } from './vscode/statusBar';
 import { CheckpointTimeline } from './vscode/timelineProvider';
 import { TranscriptDocuments } from './vscode/transcriptDocument';
@@ -43,7 +44,14 @@ class Extension extends Disposable {
       }),
     );
     const prompter = new SwitchablePrompter();
-    const flow = { model, prompter, log, confirmSetting: () => config().get<boolean>('restore.confirm', true) };
+    const restored = this.register(new vscode.EventEmitter<RestoredEvent>());
+    const flow = {
+      model,
+      prompter,
+      log,
+      confirmSetting: () => config().get<boolean>('restore.confirm', true),
+      onRestored: (event: RestoredEvent) => restored.fire(event),
+    };
 
     this.register(new CheckpointDocuments(model));
     const transcripts = this.register(new TranscriptDocuments(model));
@@ -53,7 +61,7 @@ class Extension extends Disposable {
     for (const command of registerCommands({ ...flow, connector: createAgentConnector(context.extensionPath) })) this.register(command);
 
     let activationMs = 0;
-    this.api = createApi({ ...flow, activationMs: () => activationMs });
+    this.api = createApi({ ...flow, activationMs: () => activationMs, restored: restored.event });
     if (context.extensionMode !== vscode.ExtensionMode.Production) {
       const defaultPrompter = prompter.current;
       this.api.testing = {

@@ -4,10 +4,10 @@ import * as vscode from 'vscode';
 import { BooError } from '../core/errors';
 import type { CheckpointInfo, RestoreMode, RestoreOutcome, TurnBeginResult, TurnEndResult } from '../core/types';
 import type { Prompter } from './prompter';
-import { restoreCheckpoint, RestoreDependencies } from './restoreFlow';
+import { RestoredEvent, restoreCheckpoint, RestoreDependencies } from './restoreFlow';
 import type { FolderModel, WorkspaceModel } from './workspaceModel';
 
-export type { CheckpointInfo, RestoreMode, RestoreOutcome, TurnBeginResult, TurnEndResult };
+export type { CheckpointInfo, RestoredEvent, RestoreMode, RestoreOutcome, TurnBeginResult, TurnEndResult };
 
 export interface FolderOption {
   /** Workspace folder (or any file in it); default: the first workspace folder. */
@@ -20,6 +20,12 @@ export interface BooCodeCheckpointsApi {
   readonly activationMs: number;
   /** Fires after checkpoints or the transcript of a folder changed (here, in a hook, or in the CLI). */
   readonly onDidChangeCheckpoints: vscode.Event<{ folder: vscode.Uri | undefined }>;
+  /**
+   * Fires after every restore made in this window (sidebar, palette or this API). When
+   * `outcome.agentContextStale` is true and `sessionId` is your agent's, its memory of the
+   * conversation no longer matches the files and transcript: reset it (start a new conversation).
+   */
+  readonly onDidRestore: vscode.Event<RestoredEvent>;
   /**
    * Call before your agent acts on a prompt: records the prompt and checkpoints the whole workspace.
    * Omit `sessionId` to start a new session (its id is in the result). A failed checkpoint does not
@@ -43,7 +49,7 @@ export interface TestingHooks {
   [key: string]: unknown;
 }
 
-export function createApi(deps: RestoreDependencies & { activationMs: () => number }): BooCodeCheckpointsApi {
+export function createApi(deps: RestoreDependencies & { activationMs: () => number; restored: vscode.Event<RestoredEvent> }): BooCodeCheckpointsApi {
   const { model } = deps;
   const lastSession = new Map<string, string>();
 
@@ -63,6 +69,7 @@ export function createApi(deps: RestoreDependencies & { activationMs: () => numb
       return deps.activationMs();
     },
     onDidChangeCheckpoints: changed.event,
+    onDidRestore: deps.restored,
     async beginTurn(sessionId, prompt, agent, options = {}) {
       const folder = folderOf(options.folder);
       const store = await folder.store();

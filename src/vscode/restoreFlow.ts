@@ -13,6 +13,17 @@ export interface RestoreDependencies {
   /** `boocode.restore.confirm`. */
   confirmSetting: () => boolean;
   log: (line: string) => void;
+  /** Told after every restore, so extensions hosting an agent can reset its conversation. */
+  onRestored?: (event: RestoredEvent) => void;
+}
+
+/** What extensions that host agents learn after a restore (see docs/api.md, `onDidRestore`). */
+export interface RestoredEvent {
+  folder: vscode.Uri;
+  checkpointId: string;
+  sessionId: string | null;
+  agent: string | null;
+  outcome: RestoreOutcome;
 }
 
 export const CHOICE = {
@@ -95,6 +106,7 @@ export async function restoreCheckpoint(
   deps.log(`Restored ${checkpoint.id} (${mode}): ${outcome.filesChanged} files, ${outcome.messagesDeleted} messages removed, safety ${outcome.safetyCheckpoint}`);
   await showRestoredContents(touched);
   deps.model.refresh(folder);
+  deps.onRestored?.({ folder: folder.uri, checkpointId: checkpoint.id, sessionId: checkpoint.sessionId, agent: checkpoint.agent, outcome });
 
   const { severity, message } = restoreMessage(checkpoint, outcome);
   void deps.prompter.notify(severity, message, CHOICE.undo).then((action) => {

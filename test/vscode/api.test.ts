@@ -45,8 +45,12 @@ describe('Public API', function () {
     write('src/app.js', 'broken\n');
     await api.endTurn('Broke it.');
 
+    const events: { sessionId: string | null; agent: string | null; stale: boolean }[] = [];
+    const listener = api.onDidRestore((event) => events.push({ sessionId: event.sessionId, agent: event.agent, stale: event.outcome.agentContextStale }));
     const outcome = await api.restore(begun.checkpoint!.id);
+    listener.dispose();
     assert.ok(outcome, 'restored');
+    assert.deepStrictEqual(events, [{ sessionId: begun.sessionId, agent: 'my-agent', stale: true }], 'the host is told to reset its agent');
     assert.strictEqual(read('src/app.js'), before);
     assert.strictEqual(outcome.mode, 'all');
     assert.strictEqual(prompter().asked.length, 0, 'no confirmation unless asked for');
