@@ -42,6 +42,12 @@ export interface Ignored {
 
 export type HookEvent = TurnBegin | TurnEnd | Ignored;
 
+/** An event that neither starts nor ends a turn (agents send many): skipped, with why. */
+export function notATurnEvent(agent: AgentName, event: string | null | undefined): Ignored {
+  const name = event || '(none)';
+  return { kind: 'ignore', agent, event: name, reason: `event ${name} is not a turn start or end` };
+}
+
 /** A payload we cannot use; the hook logs it and lets the agent go on. */
 export class PayloadError extends Error {
   constructor(message: string) {

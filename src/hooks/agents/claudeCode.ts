@@ -1,7 +1,7 @@
 // Claude Code: command hooks in .claude/settings(.local).json or ~/.claude/settings.json.
 // UserPromptSubmit starts a turn (its stdout would reach the model: we print nothing), Stop ends it.
 import * as path from 'path';
-import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString } from '../payload';
+import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString, notATurnEvent } from '../payload';
 import { AgentSpec, homeOf } from '../spec';
 import { parseCopilot } from './copilot';
 
@@ -36,7 +36,7 @@ export function parseClaudeCode(payload: Payload, env: NodeJS.ProcessEnv = {}): 
       cwd,
     };
   }
-  return { kind: 'ignore', agent: 'claude-code', event: event || '(none)', reason: `event ${event || '(none)'} is not a turn start or end` };
+  return notATurnEvent('claude-code', event);
 }
 
 export const claudeCode: AgentSpec = {

@@ -2,7 +2,7 @@
 // Codex's /hooks before it runs), and the older `notify` program (turn end only, JSON payload as
 // the last argument, `type: "agent-turn-complete"`).
 import * as path from 'path';
-import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString } from '../payload';
+import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString, notATurnEvent } from '../payload';
 import { AgentSpec, homeOf } from '../spec';
 
 export function codexHome(env: NodeJS.ProcessEnv): string {
@@ -37,7 +37,7 @@ export function parseCodex(payload: Payload, _env: NodeJS.ProcessEnv = {}): Hook
       cwd,
     };
   }
-  return { kind: 'ignore', agent: 'codex', event: event || '(none)', reason: `event ${event || '(none)'} is not a turn start or end` };
+  return notATurnEvent('codex', event);
 }
 
 export const codex: AgentSpec = {

@@ -2,7 +2,7 @@
 // Both read .github/hooks/*.json; VS Code sends snake_case or camelCase keys depending on version,
 // Copilot CLI sends camelCase for camelCase event names. We accept every spelling.
 import * as path from 'path';
-import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString } from '../payload';
+import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString, notATurnEvent } from '../payload';
 import { AgentSpec, homeOf } from '../spec';
 
 const BEGIN = new Set(['UserPromptSubmit', 'userPromptSubmitted']);
@@ -35,7 +35,7 @@ export function parseCopilot(payload: Payload, _env: NodeJS.ProcessEnv = {}): Ho
       cwd,
     };
   }
-  return { kind: 'ignore', agent: 'copilot', event: event ?? '(none)', reason: `event ${event ?? '(none)'} is not a turn start or end` };
+  return notATurnEvent('copilot', event);
 }
 
 export const copilot: AgentSpec = {

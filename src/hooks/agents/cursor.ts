@@ -1,7 +1,7 @@
 // Cursor: .cursor/hooks.json (flat entries, no matcher groups). beforeSubmitPrompt must answer
 // {"continue":true}; afterAgentResponse carries the reply text; stop ends the turn.
 import * as path from 'path';
-import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString } from '../payload';
+import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString, notATurnEvent } from '../payload';
 import { AgentSpec, homeOf } from '../spec';
 
 function workspaceRoot(payload: Payload): string | null {
@@ -28,7 +28,7 @@ export function parseCursor(payload: Payload, _env: NodeJS.ProcessEnv = {}): Hoo
       cwd,
     };
   }
-  return { kind: 'ignore', agent: 'cursor', event: event || '(none)', reason: `event ${event || '(none)'} is not a turn start or end` };
+  return notATurnEvent('cursor', event);
 }
 
 export const cursor: AgentSpec = {

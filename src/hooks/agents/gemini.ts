@@ -1,7 +1,7 @@
 // Gemini CLI: BeforeAgent / AfterAgent command hooks in .gemini/settings.json (timeouts in
 // milliseconds; stdout must be JSON or nothing, so we print nothing).
 import * as path from 'path';
-import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, PayloadError } from '../payload';
+import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, PayloadError, notATurnEvent } from '../payload';
 import { AgentSpec, homeOf } from '../spec';
 
 function sessionOf(payload: Payload, env: NodeJS.ProcessEnv): string {
@@ -27,7 +27,7 @@ export function parseGemini(payload: Payload, env: NodeJS.ProcessEnv = {}): Hook
       cwd,
     };
   }
-  return { kind: 'ignore', agent: 'gemini', event: event || '(none)', reason: `event ${event || '(none)'} is not a turn start or end` };
+  return notATurnEvent('gemini', event);
 }
 
 export const gemini: AgentSpec = {

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { splitEnv } from '../command';
-import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString } from '../payload';
+import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString, notATurnEvent } from '../payload';
 import { AgentSpec, homeOf, PathContext, Scope } from '../spec';
 
 export const OPENCODE_MARKER = 'boocode-checkpoints opencode plugin';
@@ -26,7 +26,7 @@ export function parseOpencode(payload: Payload, _env: NodeJS.ProcessEnv = {}): H
       cwd,
     };
   }
-  return { kind: 'ignore', agent: 'opencode', event: event || '(none)', reason: `event ${event || '(none)'} is not a turn start or end` };
+  return notATurnEvent('opencode', event);
 }
 
 function configBase(scope: Scope, ctx: PathContext): string {
