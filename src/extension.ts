@@ -58,7 +58,8 @@ class Extension extends Disposable {
     const tree = this.register(new CheckpointTree(model));
     const statusBar = this.register(new CheckpointStatusBar(model));
     const timeline = this.register(new CheckpointTimeline(model, log));
-    for (const command of registerCommands({ ...flow, connector: createAgentConnector(context.extensionPath) })) this.register(command);
+    const connector = createAgentConnector(context.extensionPath, context.globalStorageUri.fsPath, log);
+    for (const command of registerCommands({ ...flow, connector })) this.register(command);
 
     let activationMs = 0;
     this.api = createApi({ ...flow, activationMs: () => activationMs, restored: restored.event });
@@ -79,7 +80,19 @@ class Extension extends Disposable {
     activationMs = performance.now() - started;
     log(`Activated in ${activationMs.toFixed(1)} ms (${model.folders.length} folder(s); Timeline ${timeline.unavailable ? 'off' : 'on'}).`);
     // First look at the store after activation, so a slow disk or a big transcript never delays startup.
-    setTimeout(() => void statusBar.update(), 0);
+    setTimeout(() => {
+      void statusBar.update();
+      if (model.trusted) for (const folder of model.folders) repointHooks(connector, folder.uri.fsPath, log);
+    }, 0);
+  }
+}
+
+/** Hooks installed by an older version may point at a CLI that is gone: point them at this one. */
+function repointHooks(connector: { repointStale(folder: string): string[] }, folder: string, log: (line: string) => void): void {
+  try {
+    connector.repointStale(folder);
+  } catch (error) {
+    log(`Could not check the agent hooks of ${folder}: ${(error as Error).message}`);
   }
 }
 

@@ -106,10 +106,27 @@ export function resolveCliCommand(env: NodeJS.ProcessEnv, override?: string[]): 
   return [runtime, cli];
 }
 
-/** The program a command line starts with (after assignments), for checking it still exists. */
-export function programOf(command: string): string | null {
-  const match = command.match(/^(?:[A-Za-z_][A-Za-z0-9_]*=(?:'[^']*'|\S+)\s+)*('(?:[^']|'\\'')*'|\S+)/);
-  if (!match) return null;
-  const word = match[1];
-  return word.startsWith("'") ? word.slice(1, -1).replace(/'\\''/g, "'") : word;
+/** The words of a command line we wrote (plain words and POSIX single-quoted ones, as `shellQuote` makes them). */
+export function shellWords(command: string): string[] {
+  const words: string[] = [];
+  const pattern = /(?:'((?:[^']|'\\'')*)'|(\S+))/g;
+  for (let match = pattern.exec(command); match; match = pattern.exec(command)) {
+    words.push(match[1] !== undefined ? match[1].replace(/'\\''/g, "'") : match[2]);
+  }
+  return words;
 }
+
+/**
+ * True when a file our command runs (the program, or the CLI script given to it) no longer exists:
+ * e.g. the folder of an older extension version, removed by an update.
+ */
+export function commandTargetMissing(command: string | null): boolean {
+  if (!command) return false;
+  const words = shellWords(command);
+  const end = words.indexOf('hook');
+  return words
+    .slice(0, end < 0 ? words.length : end)
+    .map((word) => (ENV_ASSIGNMENT.test(word) ? word.slice(word.indexOf('=') + 1) : word))
+    .some((word) => path.isAbsolute(word) && !fs.existsSync(word));
+}
+

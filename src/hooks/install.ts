@@ -6,7 +6,7 @@ import * as path from 'path';
 import { BooError } from '../core/errors';
 import { AGENT_SPECS } from './agents';
 import { OPENCODE_MARKER } from './agents/opencode';
-import { hookCommandLine, isOurCommand, programOf, resolveCliCommand } from './command';
+import { commandTargetMissing, hookCommandLine, isOurCommand, resolveCliCommand } from './command';
 import { addHooks, isEmptyConfig, ourEvents, removeHooks } from './jsonHooks';
 import { AGENTS, AgentName, isAgentName } from './payload';
 import { AgentSpec, JsonHookFormat, PathContext, Scope } from './spec';
@@ -169,11 +169,6 @@ export function uninstallHooks(agent: AgentName, options: Omit<InstallOptions, '
   return result;
 }
 
-function programMissing(command: string | null): boolean {
-  const program = command ? programOf(command) : null;
-  return !!program && path.isAbsolute(program) && !fs.existsSync(program);
-}
-
 /** Which agents are connected for this workspace (its personal and shared files, and the user's). */
 export function hooksStatus(options: { workspace: string; env?: NodeJS.ProcessEnv }): AgentStatus[] {
   const ctx = contextOf(options);
@@ -194,20 +189,21 @@ export function hooksStatus(options: { workspace: string; env?: NodeJS.ProcessEn
         if (spec.config.format === 'plugin') {
           if (!isOurPlugin(text)) continue;
           const command = text.match(/^const COMMAND = (.*);$/m)?.[1] ?? null;
-          let program: string | null = null;
+          let argv: string[] = [];
           try {
-            program = command ? (JSON.parse(command) as string[])[0] : null;
+            argv = command ? (JSON.parse(command) as string[]) : [];
           } catch {
-            program = null;
+            argv = [];
           }
-          status.configs.push({ scope, file, events: ['chat.message', 'session.idle'], command, stale: !!program && path.isAbsolute(program) && !fs.existsSync(program) });
+          const stale = argv.some((word) => path.isAbsolute(word) && !fs.existsSync(word));
+          status.configs.push({ scope, file, events: ['chat.message', 'session.idle'], command, stale });
           continue;
         }
         try {
           const events = ourEvents(text, file, spec.config as JsonHookFormat, isOursFor(agent));
           if (events.length > 0) {
             const command = events[0].command;
-            status.configs.push({ scope, file, events: events.map((e) => e.event), command, stale: programMissing(command) });
+            status.configs.push({ scope, file, events: events.map((e) => e.event), command, stale: commandTargetMissing(command) });
           }
         } catch (error) {
           status.problems.push((error as Error).message);

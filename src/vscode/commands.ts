@@ -25,6 +25,8 @@ export interface AgentConnector {
   agents(workspace?: string): { name: string; label: string; connected: boolean }[];
   /** Installs the hooks; resolves to a sentence saying what was written. */
   connect(agent: string, folder: string): Promise<string>;
+  /** Re-points our hooks whose program no longer exists (after an update); returns what it changed. */
+  repointStale(folder: string): string[];
 }
 
 export interface CommandDependencies extends RestoreDependencies {

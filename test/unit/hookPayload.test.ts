@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AGENT_SPECS } from '../../src/hooks/agents';
 import { looksLikeCopilot } from '../../src/hooks/agents/claudeCode';
-import { hookCommandLine, isOurCommand, programOf, shellQuote, splitEnv } from '../../src/hooks/command';
+import { commandTargetMissing, hookCommandLine, isOurCommand, shellQuote, shellWords, splitEnv } from '../../src/hooks/command';
 import { AgentName, capText, HookEvent, MAX_STORED_TEXT, parseJsonPayload, PayloadError } from '../../src/hooks/payload';
 import { chooseWorkspace } from '../../src/hooks/run';
 import { lastTurnFromTranscriptText } from '../../src/hooks/transcriptFile';
@@ -175,7 +175,10 @@ describe('hook command lines', () => {
     assert.strictEqual(shellQuote("it's"), "'it'\\''s'");
     const line = hookCommandLine(['ELECTRON_RUN_AS_NODE=1', '/opt/VS Code/code', '/home/me/ext dir/dist/cli.js'], 'claude-code');
     assert.strictEqual(line, "ELECTRON_RUN_AS_NODE=1 '/opt/VS Code/code' '/home/me/ext dir/dist/cli.js' hook claude-code");
-    assert.strictEqual(programOf(line), '/opt/VS Code/code');
+    assert.deepStrictEqual(shellWords(line), ['ELECTRON_RUN_AS_NODE=1', '/opt/VS Code/code', '/home/me/ext dir/dist/cli.js', 'hook', 'claude-code']);
+    assert.strictEqual(shellWords("'it'\\''s' x").join('|'), "it's|x");
+    assert.strictEqual(commandTargetMissing(line), true, 'neither path exists here');
+    assert.strictEqual(commandTargetMissing(`${process.execPath} ${__filename} hook claude-code`), false);
     assert.deepStrictEqual(splitEnv(['A=1', 'prog', 'B=2']), { env: { A: '1' }, argv: ['prog', 'B=2'] });
   });
 

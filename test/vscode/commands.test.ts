@@ -171,7 +171,12 @@ describe('Commands', function () {
     const summary = (await vscode.commands.executeCommand('boocode.connectAgent')) as string;
     assert.match(summary, /claude-code now checkpoints this workspace before every turn/);
     const written = summary.match(/(?:Created|Updated|Already connected in) (\S+):/)![1];
-    assert.ok(fs.readFileSync(written, 'utf8').includes('hook claude-code'));
+    const text = fs.readFileSync(written, 'utf8');
+    assert.ok(text.includes('hook claude-code'));
+    // The hooks point at a copy of the CLI outside the (versioned) extension folder, so updates keep them working.
+    const extensionPath = vscode.extensions.getExtension('boocode.boocode-checkpoints')!.extensionPath;
+    assert.ok(!text.includes(path.join(extensionPath, 'dist', 'cli.js')), 'not the versioned extension folder');
+    assert.match(text, /[\\/]cli[\\/]cli\.js /);
     cli('hooks', 'uninstall', 'claude-code');
   });
 
