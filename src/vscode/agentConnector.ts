@@ -63,6 +63,7 @@ export function createAgentConnector(extensionPath: string, storageDir: string, 
       return `${action} ${result.file}: ${agent} now checkpoints this workspace before every turn.${notes}`;
     },
     repointStale(workspace: string) {
+      current(); // refreshes the stable copy, so hooks already pointing there run this version's CLI
       const repointed: string[] = [];
       for (const entry of hooksStatus({ workspace })) {
         for (const config of entry.configs.filter((candidate) => candidate.stale)) {
