@@ -56,8 +56,9 @@ if (require.main === module) {
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
-      // A hook must never outlive its agent's turn, even if the agent left stdin open.
-      if (process.argv[2] === 'hook') process.exit(code);
+      // A hook must never outlive its agent's turn, even if the agent left stdin open: exit once
+      // what it printed (e.g. Cursor's {"continue":true}) has been handed to the pipe.
+      if (process.argv[2] === 'hook') process.stdout.write('', () => process.exit(code));
     },
     (error) => {
       process.stderr.write(`boocode: ${describeError(error)}\n`);

@@ -79,11 +79,17 @@ class CheckpointService implements Checkpoints {
     const messageId = newMessageId();
     const at = Date.now();
     writeActivity(this.stateDir, { state: 'checkpointing', sessionId });
-    // The prompt first: a turn is recorded even when its checkpoint cannot be taken.
-    await this.store.append([
-      { op: 'session', id: sessionId, agent: input.agent ?? null, workspace: this.root, at },
-      { op: 'message', id: messageId, session: sessionId, role: 'user', text: clip(input.prompt), at },
-    ]);
+    // The prompt first: a turn is recorded even when its checkpoint cannot be taken; and the files
+    // are checkpointed even when the transcript cannot be written (they matter more).
+    let transcriptWarning: string | null = null;
+    try {
+      await this.store.append([
+        { op: 'session', id: sessionId, agent: input.agent ?? null, workspace: this.root, at },
+        { op: 'message', id: messageId, session: sessionId, role: 'user', text: clip(input.prompt), at },
+      ]);
+    } catch (error) {
+      transcriptWarning = `The prompt was not recorded in the transcript: ${describeError(error)}`;
+    }
     // Listed while the checkpoint is taken (a read, no lock), for retention afterwards.
     const existing = this.engine.list().catch(() => [] as CheckpointMeta[]);
     try {
@@ -94,12 +100,12 @@ class CheckpointService implements Checkpoints {
         sessionId,
         anchorMessageId: messageId,
       });
-      await this.store.append([{ op: 'checkpoint', ...rowOf(checkpoint) }]);
+      if (!transcriptWarning) await this.store.append([{ op: 'checkpoint', ...rowOf(checkpoint) }]);
       await this.applyRetention(sessionId, await existing);
       writeActivity(this.stateDir, { state: 'idle', sessionId, checkpointId: checkpoint.id });
-      return { sessionId, messageId, checkpoint, warning: null };
+      return { sessionId, messageId, checkpoint, warning: transcriptWarning };
     } catch (error) {
-      const warning = `No checkpoint was taken for this turn: ${describeError(error)}`;
+      const warning = [transcriptWarning, `No checkpoint was taken for this turn: ${describeError(error)}`].filter(Boolean).join(' ');
       writeActivity(this.stateDir, { state: 'failed', sessionId, error: warning });
       return { sessionId, messageId, checkpoint: null, warning };
     }

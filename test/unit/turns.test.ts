@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { openCheckpoints } from '../../src/core/service';
 import { writeSettings } from '../../src/core/settings';
@@ -52,6 +53,20 @@ describe('turns, restore and undo', () => {
     const json = JSON.parse(result.stdout);
     assert.equal(json.checkpoint, null);
     assert.equal(cliJson(['transcript', '--session', 'sess-1', '-C', root])[0].text, 'go');
+  });
+
+  it('still checkpoints the files when the transcript cannot be written', async () => {
+    const root = makeRepo();
+    const store = await openCheckpoints(root, { ...quiet, lockTimeoutMs: 300 });
+    fs.mkdirSync(store.stateDir, { recursive: true });
+    // Another live process holds the transcript's lock for longer than we wait.
+    fs.writeFileSync(path.join(store.stateDir, 'transcript.lock'), JSON.stringify({ pid: process.pid, host: os.hostname(), at: Date.now() }));
+    const turn = await store.beginTurn({ sessionId: 'sess-locked', prompt: 'go' });
+    assert.ok(turn.checkpoint, 'the checkpoint is taken regardless');
+    assert.match(turn.warning ?? '', /The prompt was not recorded in the transcript: The transcript is busy/);
+    fs.rmSync(path.join(store.stateDir, 'transcript.lock'));
+    assert.deepEqual((await store.list({ sessionId: 'sess-locked' })).map((c) => c.id), [turn.checkpoint!.id]);
+    store.close();
   });
 
   it('restore trims the transcript from the anchor, drops later checkpoints, keeps the restored one, and can restore it again', async () => {
