@@ -42,6 +42,26 @@ export interface Ignored {
 
 export type HookEvent = TurnBegin | TurnEnd | Ignored;
 
+/** Claude Code's hook shape, which Codex's hooks follow too: `UserPromptSubmit` begins a turn, `endEvents` end it. */
+export function parseClaudeStyle(agent: AgentName, payload: Payload, event: string, endEvents: string[]): HookEvent {
+  const cwd = pickString(payload, 'cwd');
+  if (event === 'UserPromptSubmit') {
+    return { kind: 'begin', agent, event, sessionId: requireString(payload, 'session id', 'session_id'), prompt: requirePrompt(payload, 'prompt'), cwd };
+  }
+  if (endEvents.includes(event)) {
+    return {
+      kind: 'end',
+      agent,
+      event,
+      sessionId: requireString(payload, 'session id', 'session_id'),
+      reply: optionalReply(payload, 'last_assistant_message'),
+      transcriptPath: pickString(payload, 'transcript_path'),
+      cwd,
+    };
+  }
+  return notATurnEvent(agent, event);
+}
+
 /** An event that neither starts nor ends a turn (agents send many): skipped, with why. */
 export function notATurnEvent(agent: AgentName, event: string | null | undefined): Ignored {
   const name = event || '(none)';

@@ -1,7 +1,7 @@
 // Claude Code: command hooks in .claude/settings(.local).json or ~/.claude/settings.json.
 // UserPromptSubmit starts a turn (its stdout would reach the model: we print nothing), Stop ends it.
 import * as path from 'path';
-import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString, notATurnEvent } from '../payload';
+import { eventName, HookEvent, parseClaudeStyle, Payload, pickString } from '../payload';
 import { AgentSpec, homeOf } from '../spec';
 import { parseCopilot } from './copilot';
 
@@ -20,23 +20,7 @@ export function looksLikeCopilot(payload: Payload): boolean {
 
 export function parseClaudeCode(payload: Payload, env: NodeJS.ProcessEnv = {}): HookEvent {
   if (looksLikeCopilot(payload)) return parseCopilot(payload, env);
-  const event = eventName(payload) ?? '';
-  const cwd = pickString(payload, 'cwd');
-  if (event === 'UserPromptSubmit') {
-    return { kind: 'begin', agent: 'claude-code', event, sessionId: requireString(payload, 'session id', 'session_id'), prompt: requirePrompt(payload, 'prompt'), cwd };
-  }
-  if (event === 'Stop' || event === 'StopFailure') {
-    return {
-      kind: 'end',
-      agent: 'claude-code',
-      event,
-      sessionId: requireString(payload, 'session id', 'session_id'),
-      reply: optionalReply(payload, 'last_assistant_message'),
-      transcriptPath: pickString(payload, 'transcript_path'),
-      cwd,
-    };
-  }
-  return notATurnEvent('claude-code', event);
+  return parseClaudeStyle('claude-code', payload, eventName(payload) ?? '', ['Stop', 'StopFailure']);
 }
 
 export const claudeCode: AgentSpec = {

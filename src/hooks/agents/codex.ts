@@ -2,7 +2,7 @@
 // Codex's /hooks before it runs), and the older `notify` program (turn end only, JSON payload as
 // the last argument, `type: "agent-turn-complete"`).
 import * as path from 'path';
-import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString, notATurnEvent } from '../payload';
+import { eventName, HookEvent, optionalReply, parseClaudeStyle, Payload, pickString, requireString } from '../payload';
 import { AgentSpec, homeOf } from '../spec';
 
 export function codexHome(env: NodeJS.ProcessEnv): string {
@@ -23,21 +23,7 @@ export function parseCodex(payload: Payload, _env: NodeJS.ProcessEnv = {}): Hook
     };
   }
   const event = pickString(payload, 'hook_event_name') ?? eventName(payload) ?? '';
-  if (event === 'UserPromptSubmit') {
-    return { kind: 'begin', agent: 'codex', event, sessionId: requireString(payload, 'session id', 'session_id'), prompt: requirePrompt(payload, 'prompt'), cwd };
-  }
-  if (event === 'Stop') {
-    return {
-      kind: 'end',
-      agent: 'codex',
-      event,
-      sessionId: requireString(payload, 'session id', 'session_id'),
-      reply: optionalReply(payload, 'last_assistant_message'),
-      transcriptPath: pickString(payload, 'transcript_path'),
-      cwd,
-    };
-  }
-  return notATurnEvent('codex', event);
+  return parseClaudeStyle('codex', payload, event, ['Stop']);
 }
 
 export const codex: AgentSpec = {
