@@ -4,7 +4,7 @@
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { openCheckpoints } from './core/service';
-import { readSettings, writeSettings } from './core/settings';
+import { EngineSettings, readSettings, writeSettings } from './core/settings';
 import { createAgentConnector } from './vscode/agentConnector';
 import { BooCodeCheckpointsApi, createApi, TestingHooks } from './vscode/api';
 import { CheckpointTree } from './vscode/checkpointTree';
@@ -29,6 +29,7 @@ class Extension extends Disposable {
     const engineSettings = () => ({
       keepPerSession: Math.max(1, Math.floor(config().get<number>('checkpoints.keepPerSession', 100))),
       maxFileBytes: Math.round(Math.max(1, config().get<number>('checkpoints.maxFileSizeMB', 50)) * 1024 * 1024),
+      exclude: config().get<string[]>('checkpoints.exclude', []).filter((pattern) => typeof pattern === 'string'),
     });
 
     const model = this.register(
@@ -97,9 +98,9 @@ function repointHooks(connector: { repointStale(folder: string): string[] }, fol
 }
 
 /** Hooks and the CLI read `<stateDir>/settings.json`; keep it in line with the user's VS Code settings. */
-function shareSettings(stateDir: string, wanted: { keepPerSession: number; maxFileBytes: number }, log: (line: string) => void): void {
+function shareSettings(stateDir: string, wanted: EngineSettings, log: (line: string) => void): void {
   const current = readSettings(stateDir);
-  if (current.keepPerSession === wanted.keepPerSession && current.maxFileBytes === wanted.maxFileBytes) return;
+  if (JSON.stringify(current) === JSON.stringify(wanted)) return;
   try {
     writeSettings(stateDir, wanted);
   } catch (error) {

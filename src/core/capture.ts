@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Git, splitNul } from './git';
+import { workspacePathspecs } from './paths';
 import { SkippedFile } from './types';
 import { Workspace } from './workspace';
 
@@ -47,9 +48,10 @@ export function parseStatus(output: Buffer): { paths: string[]; folders: string[
 }
 
 /** Files inside new untracked folders; a folder that is itself a repository stays out, reported. */
-async function expandFolders(git: Git, folders: string[], env: Record<string, string>): Promise<Candidates> {
+async function expandFolders(git: Git, folders: string[], excludes: string[], env: Record<string, string>): Promise<Candidates> {
   if (folders.length === 0) return { paths: [], skipped: [] };
-  const listed = await git.run(['--literal-pathspecs', 'ls-files', '-z', '-o', '--exclude-standard', '--', ...folders], { env });
+  const specs = [...folders.map((folder) => `:(top,literal)${folder}`), ...excludes];
+  const listed = await git.run(['ls-files', '-z', '-o', '--exclude-standard', '--', ...specs], { env });
   const paths: string[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of splitNul(listed.stdout)) {
@@ -80,10 +82,17 @@ function withoutLargeFiles(root: string, files: string[], maxFileBytes: number):
 
 const UNREADABLE = /(?:open|read|lstat|readlink)\("(.+?)"\): (?:Permission denied|Input\/output error)|unable to (?:index|hash) file '?(.+?)'?$/m;
 
-export async function captureTree(git: Git, ws: Workspace, maxFileBytes: number): Promise<CaptureResult> {
+export interface CaptureOptions {
+  maxFileBytes: number;
+  /** The user's exclude patterns (see workspacePathspecs). */
+  exclude: readonly string[];
+}
+
+export async function captureTree(git: Git, ws: Workspace, options: CaptureOptions): Promise<CaptureResult> {
   seedIndex(ws);
   const env = { GIT_INDEX_FILE: ws.indexFile };
-  const pathspec = ws.scope ? ['--', `:(top,literal)${ws.scope}`] : [];
+  const specs = workspacePathspecs(ws.scope, options.exclude);
+  const pathspec = specs.length ? ['--', ...specs] : [];
   // The untracked cache (kept in our index, never the user's) lets git skip reading folders whose
   // modification time has not changed: a checkpoint then costs less than the user's own `git status`.
   const status = await git.run(
@@ -91,8 +100,8 @@ export async function captureTree(git: Git, ws: Workspace, maxFileBytes: number)
     { env },
   );
   const changed = parseStatus(status.stdout);
-  const expanded = await expandFolders(git, changed.folders, env);
-  const { paths, skipped } = withoutLargeFiles(ws.topLevel, [...changed.paths, ...expanded.paths], maxFileBytes);
+  const expanded = await expandFolders(git, changed.folders, specs.filter((spec) => spec.includes('exclude')), env);
+  const { paths, skipped } = withoutLargeFiles(ws.topLevel, [...changed.paths, ...expanded.paths], options.maxFileBytes);
   skipped.push(...expanded.skipped);
   let pending = paths;
   // An unreadable file must not cost the whole checkpoint: leave it out, report it, go on.

@@ -37,6 +37,7 @@ export async function openCheckpoints(dir: string, options: OpenOptions = {}): P
     lockTimeoutMs: options.lockTimeoutMs ?? 30_000,
     maxFileBytes: options.maxFileBytes ?? settings.maxFileBytes,
     keepPerSession: options.keepPerSession ?? settings.keepPerSession,
+    exclude: options.exclude ?? settings.exclude,
     onNotice: options.onNotice ?? ((line) => process.stderr.write(`boocode: ${line}\n`)),
   });
 }
@@ -45,6 +46,7 @@ interface ServiceOptions {
   lockTimeoutMs: number;
   maxFileBytes: number;
   keepPerSession: number;
+  exclude: readonly string[];
   onNotice: (line: string) => void;
 }
 
@@ -68,7 +70,7 @@ class CheckpointService implements Checkpoints {
     this.root = ws.root;
     this.kind = ws.kind;
     this.stateDir = ws.stateDir;
-    this.engine = new CheckpointEngine(ws, { maxFileBytes: options.maxFileBytes, lockTimeoutMs: options.lockTimeoutMs });
+    this.engine = new CheckpointEngine(ws, { maxFileBytes: options.maxFileBytes, exclude: options.exclude, lockTimeoutMs: options.lockTimeoutMs });
     this.store = new TranscriptStore(ws.stateDir, { lockTimeoutMs: options.lockTimeoutMs, onNotice: options.onNotice });
     this.storePath = this.store.dbPath;
   }

@@ -9,7 +9,7 @@ import { BooError } from './errors';
 import { Git, splitNul } from './git';
 import { assertCheckpointId, newTimeId } from './ids';
 import { withLock } from './lock';
-import { assertRelativePath, inScope, stripScope } from './paths';
+import { assertRelativePath, inScope, stripScope, workspacePathspecs } from './paths';
 import { applyRestore, TreeEntryChange } from './restoreWriter';
 import { CheckpointKind, CheckpointMeta, FileChange, FilesRestoreResult, RestorePlan, SkippedFile } from './types';
 import { Workspace } from './workspace';
@@ -20,6 +20,8 @@ export const DROPPED_REFS = 'refs/boocode/dropped/';
 
 export interface EngineOptions {
   maxFileBytes: number;
+  /** Patterns never captured or restored (`boocode.checkpoints.exclude`). */
+  exclude: readonly string[];
   lockTimeoutMs: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -92,7 +94,7 @@ export class CheckpointEngine {
   }
 
   private async createLocked(input: NewCheckpoint): Promise<CheckpointMeta> {
-    const [head, capture] = await Promise.all([this.head(), captureTree(this.git, this.ws, this.options.maxFileBytes)]);
+    const [head, capture] = await Promise.all([this.head(), captureTree(this.git, this.ws, this.options)]);
     const id = newTimeId();
     const skipped = capture.skipped
       .map((file) => ({ ...file, path: stripScope(this.ws.scope, file.path) }))
@@ -154,7 +156,7 @@ export class CheckpointEngine {
   /** Files changed from checkpoint `from` to checkpoint `to`, or to the current files. */
   async diff(from: string, to?: string): Promise<FileChange[]> {
     const base = await this.get(from);
-    const target = to ? (await this.get(to)).commit : await this.exclusive(async () => (await captureTree(this.git, this.ws, this.options.maxFileBytes)).tree);
+    const target = to ? (await this.get(to)).commit : await this.exclusive(async () => (await captureTree(this.git, this.ws, this.options)).tree);
     return (await this.treeChanges(base.commit, target, true)).map(({ path: file, status, added, removed }) => ({
       path: file,
       status,
@@ -165,7 +167,8 @@ export class CheckpointEngine {
 
   /** Changes between two tree-ish objects inside the workspace scope, gitlinks left out. */
   private async treeChanges(from: string, to: string, withCounts: boolean): Promise<(FileChange & TreeEntryChange)[]> {
-    const pathspec = this.ws.scope ? ['--', `:(top,literal)${this.ws.scope}`] : [];
+    const specs = workspacePathspecs(this.ws.scope, this.options.exclude);
+    const pathspec = specs.length ? ['--', ...specs] : [];
     const args = ['diff-tree', '-r', '-z', '--no-renames', '--raw', ...(withCounts ? ['--numstat'] : []), from || EMPTY_TREE, to, ...pathspec];
     const fields = splitNul((await this.git.run(args)).stdout);
     const changes = new Map<string, FileChange & TreeEntryChange>();
@@ -207,7 +210,7 @@ export class CheckpointEngine {
   async planRestore(id: string): Promise<RestorePlan> {
     return this.exclusive(async () => {
       const target = await this.get(id);
-      const now = await captureTree(this.git, this.ws, this.options.maxFileBytes);
+      const now = await captureTree(this.git, this.ws, this.options);
       const { plan } = await this.plan(target, now.tree, now.skipped);
       return plan;
     });

@@ -53,3 +53,22 @@ export function stripScope(scope: string, topLevelPath: string): string | null {
   if (!scope) return topLevelPath;
   return topLevelPath.startsWith(`${scope}/`) ? topLevelPath.slice(scope.length + 1) : null;
 }
+
+/**
+ * Pathspecs limiting git to the workspace: its scope (a subfolder of the repository) minus the
+ * user's exclude patterns (`boocode.checkpoints.exclude`, gitignore-like: `*.sqlite`, `data/`,
+ * `/build`). Excluded files are never captured, listed as changed, or touched by a restore.
+ */
+export function workspacePathspecs(scope: string, exclude: readonly string[]): string[] {
+  const specs = scope ? [`:(top,literal)${scope}`] : [];
+  for (const raw of exclude) {
+    const pattern = raw.trim();
+    if (!pattern || pattern.startsWith('#') || pattern.startsWith('!')) continue;
+    let glob = pattern.replace(/^\/+/, '').replace(/\/+$/, (slash) => (slash ? '/**' : ''));
+    // Like .gitignore: a pattern with no inner slash matches at any depth.
+    const anchored = pattern.startsWith('/') || pattern.replace(/\/+$/, '').includes('/');
+    if (!anchored) glob = `**/${glob}`;
+    specs.push(`:(top,exclude,glob)${scope ? `${scope}/` : ''}${glob}`);
+  }
+  return specs;
+}

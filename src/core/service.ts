@@ -25,6 +25,8 @@ export interface OpenOptions {
   maxFileBytes?: number;
   /** Checkpoints kept per session; older ones are dropped as new ones are taken. Default 100. */
   keepPerSession?: number;
+  /** Gitignore-like patterns never captured nor restored, on top of .gitignore. Default: none. */
+  exclude?: readonly string[];
   /** One-line notices for people (e.g. a corrupt transcript moved aside). Default: stderr. */
   onNotice?: (line: string) => void;
 }

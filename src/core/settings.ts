@@ -8,9 +8,11 @@ export interface EngineSettings {
   maxFileBytes: number;
   /** Checkpoints kept per agent session. */
   keepPerSession: number;
+  /** Gitignore-like patterns never captured nor touched by a restore, on top of .gitignore. */
+  exclude: string[];
 }
 
-export const DEFAULT_SETTINGS: EngineSettings = { maxFileBytes: 50 * 1024 * 1024, keepPerSession: 100 };
+export const DEFAULT_SETTINGS: EngineSettings = { maxFileBytes: 50 * 1024 * 1024, keepPerSession: 100, exclude: [] };
 
 export function settingsFile(stateDir: string): string {
   return path.join(stateDir, 'settings.json');
@@ -23,9 +25,10 @@ export function readSettings(stateDir: string): EngineSettings {
     return {
       maxFileBytes: positive(raw.maxFileBytes, DEFAULT_SETTINGS.maxFileBytes),
       keepPerSession: Math.floor(positive(raw.keepPerSession, DEFAULT_SETTINGS.keepPerSession)),
+      exclude: Array.isArray(raw.exclude) ? raw.exclude.filter((item): item is string => typeof item === 'string') : [],
     };
   } catch {
-    return { ...DEFAULT_SETTINGS };
+    return { ...DEFAULT_SETTINGS, exclude: [] };
   }
 }
 

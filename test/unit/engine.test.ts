@@ -293,4 +293,30 @@ describe('checkpoint engine', () => {
     assert.equal(read(root, 'packages/api/index.js'), 'api v2\n', 'outside the workspace folder: untouched');
     store.close();
   });
+
+  it('never captures, lists or restores files matching the exclude patterns', async () => {
+    const root = makeRepo();
+    write(root, 'state/app.sqlite', 'v1');
+    write(root, 'deep/nested/cache.sqlite', 'v1');
+    write(root, 'build/out.js', 'v1');
+    write(root, 'src/build/keep.js', 'v1');
+    write(root, 'data/raw/a.csv', 'v1');
+    const store = await openCheckpoints(root, { ...quiet, exclude: ['*.sqlite', '/build', 'data/', '# a comment'] });
+    const checkpoint = await store.createCheckpoint();
+    const captured = git(root, 'ls-tree', '-r', '--name-only', checkpoint.commit).split('\n');
+    for (const file of ['state/app.sqlite', 'deep/nested/cache.sqlite', 'build/out.js', 'data/raw/a.csv']) assert.ok(!captured.includes(file), `${file} excluded`);
+    assert.ok(captured.includes('src/build/keep.js'), '/build is anchored to the top');
+    // The agent changes excluded files and creates new ones: none of it is listed or undone.
+    write(root, 'state/app.sqlite', 'v2');
+    write(root, 'build/new.js', 'new');
+    write(root, 'data/raw/b.csv', 'new');
+    write(root, 'src/app.js', 'changed\n');
+    assert.deepEqual((await store.diff(checkpoint.id)).map((change) => change.path), ['src/app.js']);
+    await store.restore(checkpoint.id);
+    assert.equal(read(root, 'src/app.js'), 'console.log(1);\n');
+    assert.equal(read(root, 'state/app.sqlite'), 'v2');
+    assert.equal(read(root, 'build/new.js'), 'new');
+    assert.equal(read(root, 'data/raw/b.csv'), 'new');
+    store.close();
+  });
 });

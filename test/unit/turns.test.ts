@@ -161,7 +161,7 @@ describe('turns, restore and undo', () => {
   it('keeps the latest N checkpoints per session', async () => {
     const root = makeRepo();
     const first = await openCheckpoints(root, quiet);
-    writeSettings(first.stateDir, { maxFileBytes: 50 * 1024 * 1024, keepPerSession: 3 });
+    writeSettings(first.stateDir, { maxFileBytes: 50 * 1024 * 1024, keepPerSession: 3, exclude: [] });
     first.close();
     const store = await openCheckpoints(root, quiet);
     const ids: string[] = [];
