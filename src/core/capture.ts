@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Git, splitNul } from './git';
-import { workspacePathspecs } from './paths';
+import { lstatOrNull, workspacePathspecs } from './paths';
 import { SkippedFile } from './types';
 import { Workspace } from './workspace';
 
@@ -100,7 +100,9 @@ export async function captureTree(git: Git, ws: Workspace, options: CaptureOptio
     { env },
   );
   const changed = parseStatus(status.stdout);
-  const expanded = await expandFolders(git, changed.folders, specs.filter((spec) => spec.includes('exclude')), env);
+  // A tracked file replaced by a folder shows only as the file's deletion: list the folder too.
+  const becameFolders = changed.paths.filter((file) => lstatOrNull(path.join(ws.topLevel, file))?.isDirectory());
+  const expanded = await expandFolders(git, [...changed.folders, ...becameFolders], specs.filter((spec) => spec.includes('exclude')), env);
   const { paths, skipped } = withoutLargeFiles(ws.topLevel, [...changed.paths, ...expanded.paths], options.maxFileBytes);
   skipped.push(...expanded.skipped);
   let pending = paths;

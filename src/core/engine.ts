@@ -9,7 +9,7 @@ import { BooError } from './errors';
 import { Git, splitNul } from './git';
 import { assertCheckpointId, newTimeId } from './ids';
 import { withLock } from './lock';
-import { assertRelativePath, inScope, stripScope, workspacePathspecs } from './paths';
+import { assertRelativePath, inScope, lstatOrNull, stripScope, workspacePathspecs } from './paths';
 import { applyRestore, TreeEntryChange } from './restoreWriter';
 import { CheckpointKind, CheckpointMeta, FileChange, FilesRestoreResult, RestorePlan, SkippedFile } from './types';
 import { Workspace } from './workspace';
@@ -253,8 +253,11 @@ export class CheckpointEngine {
         continue;
       }
       if (change.status === 'added') {
-        // In the checkpoint, not in the captured present: if it exists on disk it is ignored now.
-        if (existsNoFollow(path.join(this.ws.topLevel, change.topPath))) {
+        // In the checkpoint, not in the captured present: if it exists on disk it is ignored now,
+        // unless it is a folder whose captured files this restore deletes (a file that became a folder).
+        const onDisk = lstatOrNull(path.join(this.ws.topLevel, change.topPath));
+        const folderBeingEmptied = onDisk?.isDirectory() && changes.some((other) => other.status === 'deleted' && other.topPath.startsWith(`${change.topPath}/`));
+        if (onDisk && !folderBeingEmptied) {
           plan.kept.push({ path: change.path, reason: 'exists now and is ignored; left as it is' });
           continue;
         }
@@ -328,15 +331,6 @@ export class CheckpointEngine {
     const ids = objects.split('\n').filter(Boolean).map((line) => line.split(' ')[0]).join('\n');
     const sizes = await this.git.text(['cat-file', '--batch-check=%(objectsize:disk)'], { input: ids + '\n' });
     return sizes.split('\n').reduce((sum, line) => sum + (Number(line) || 0), 0);
-  }
-}
-
-function existsNoFollow(file: string): boolean {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch {
-    return false;
   }
 }
 

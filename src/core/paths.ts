@@ -4,6 +4,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BooError } from './errors';
 
+/** lstat that answers null for a missing path (never follows a symlink). */
+export function lstatOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return null;
+  }
+}
+
 /** Validates a workspace-relative path given by a user (e.g. `boocode show ID PATH`). */
 export function assertRelativePath(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.includes('\0')) {

@@ -5,7 +5,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Git } from './git';
-import { isSafeTreePath, parentsAreRealFolders } from './paths';
+import { isSafeTreePath, lstatOrNull, parentsAreRealFolders } from './paths';
 import { ChangeStatus, RestorePlan } from './types';
 
 export interface TreeEntryChange {
@@ -76,14 +76,6 @@ export async function applyRestore(git: Git, topLevel: string, changes: TreeEntr
     (existing ? result.modified : result.recreated).push(change.path);
   }
   return result;
-}
-
-function lstatOrNull(file: string): fs.Stats | null {
-  try {
-    return fs.lstatSync(file);
-  } catch {
-    return null;
-  }
 }
 
 /** Keeps the file's own permission bits and only flips the executable ones, as git does. */

@@ -319,4 +319,24 @@ describe('checkpoint engine', () => {
     assert.equal(read(root, 'data/raw/b.csv'), 'new');
     store.close();
   });
+
+  it('restores a file that became a folder, and a folder that became a file', async () => {
+    const root = makeRepo();
+    write(root, 'thing', 'a file\n');
+    write(root, 'other/inside.txt', 'in a folder\n');
+    const store = await openCheckpoints(root, quiet);
+    const checkpoint = await store.createCheckpoint();
+    fs.rmSync(path.join(root, 'thing'));
+    write(root, 'thing/child.txt', 'now a folder\n');
+    fs.rmSync(path.join(root, 'other'), { recursive: true });
+    write(root, 'other', 'now a file\n');
+    const result = await store.restore(checkpoint.id);
+    assert.equal(read(root, 'thing'), 'a file\n');
+    assert.equal(read(root, 'other/inside.txt'), 'in a folder\n');
+    assert.deepEqual(result.kept, []);
+    await store.undo();
+    assert.equal(read(root, 'thing/child.txt'), 'now a folder\n');
+    assert.equal(read(root, 'other'), 'now a file\n');
+    store.close();
+  });
 });
