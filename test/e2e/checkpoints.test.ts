@@ -106,4 +106,25 @@ describe('BooCode Checkpoints in the workbench', function () {
     await entry.waitFor({ state: 'visible', timeout: 20000 });
     await wb.screenshot('timeline');
   });
+
+  it('restores on confirm, says what happened, and Undo in the notification brings the files back', async () => {
+    const logFile = path.join(demo, 'src', 'log.js');
+    assert.ok(fs.existsSync(logFile), 'the demo has a file the restore deletes');
+    await wb.runCommand('BooCode: Focus on Checkpoints View');
+    const target = row('Before: Write tests for greet()');
+    await target.waitFor({ state: 'visible', timeout: 15000 });
+    await target.hover();
+    await target.locator('.action-label[aria-label="Restore Checkpoint…"]').click();
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 15000 });
+    await dialog.getByRole('button', { name: 'Restore Files and Transcript' }).click();
+    const toast = wb.page.locator('.notification-toast', { hasText: 'Restored' }).first();
+    await toast.waitFor({ state: 'visible', timeout: 20000 });
+    assert.match(await toast.innerText(), /start a new conversation/, 'the stale agent context is pointed out');
+    assert.strictEqual(fs.existsSync(logFile), false, 'the file created after the checkpoint is gone');
+    await wb.screenshot('restored-notification');
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await wb.page.locator('.notification-toast', { hasText: 'Undid the restore' }).first().waitFor({ state: 'visible', timeout: 20000 });
+    assert.ok(fs.existsSync(logFile), 'Undo brought it back');
+  });
 });
