@@ -66,7 +66,7 @@ export function formatPlan(plan: RestorePlan, mode: RestoreMode): string {
     for (const kept of plan.kept) lines.push(`  Left alone: ${kept.path} (${kept.reason})`);
     if (plan.modified.length + plan.recreated.length + plan.deleted.length === 0) lines.push('  No file differs.');
   }
-  if (mode !== 'files') lines.push('  The transcript is trimmed from that turn on.');
+  if (mode !== 'files' && plan.checkpoint.sessionId) lines.push('  The transcript is trimmed from that turn on.');
   lines.push('A safety checkpoint is taken first; `boocode undo` reverses the restore.');
   return lines.join('\n') + '\n';
 }

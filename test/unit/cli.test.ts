@@ -50,6 +50,30 @@ describe('boocode CLI', () => {
     assert.equal(cliJson(['list', '-C', root]).length, 1, 'no safety checkpoint either');
   });
 
+  it('on a terminal, shows what will change and what will be deleted, and asks', function () {
+    if (spawnSync('script', ['--version']).status !== 0) this.skip();
+    const root = makeRepo();
+    const taken = cliJson(['checkpoint', '-C', root]);
+    write(root, 'src/app.js', 'changed\n');
+    write(root, 'agent-made.txt', 'new\n');
+    // `script` gives the CLI a real terminal; the answer comes on its stdin.
+    const ask = (answer: string) =>
+      spawnSync('script', ['-qec', `"${process.execPath}" "${path.resolve(__dirname, '../../../dist/cli.js')}" restore ${taken.id} -C "${root}"`, '/dev/null'], {
+        input: `${answer}\n`,
+        encoding: 'utf8',
+      });
+    const declined = ask('n');
+    assert.match(declined.stdout, /Changed back \(1\):\s+src\/app\.js/);
+    assert.match(declined.stdout, /DELETED \(created since\) \(1\):\s+agent-made\.txt/);
+    assert.match(declined.stdout, /Restore\? \[y\/N\]/);
+    assert.match(declined.stdout, /Nothing was changed/);
+    assert.equal(read(root, 'src/app.js'), 'changed\n');
+    const accepted = ask('y');
+    assert.match(accepted.stdout, /Restored checkpoint/);
+    assert.equal(read(root, 'src/app.js'), 'console.log(1);\n');
+    assert.equal(fs.existsSync(path.join(root, 'agent-made.txt')), false);
+  });
+
   it('refuses bad input with one clear line and changes nothing', () => {
     const root = makeRepo();
     const taken = cliJson(['checkpoint', '-C', root]);
