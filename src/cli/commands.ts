@@ -208,7 +208,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   turn: {
     usage: 'turn begin --session ID --prompt TEXT [--agent NAME] [-C DIR] [--json]\n  boocode turn end --session ID [--reply TEXT] [-C DIR] [--json]',
-    summary: "Record an agent turn: its prompt and a checkpoint before it, then its reply. `--prompt -` reads stdin.",
+    summary: "Record an agent turn: its prompt and a checkpoint before it, then its reply. `--prompt -` and `--reply -` read stdin.",
     values: [...WORKSPACE, '--session', '--prompt', '--agent', '--reply'],
     switches: ['--json'],
     run: (args, io) =>
