@@ -12,7 +12,7 @@ import { registerCommands } from './vscode/commands';
 import { CheckpointDocuments } from './vscode/diffDocuments';
 import { Disposable } from './vscode/disposable';
 import { SwitchablePrompter } from './vscode/prompter';
-import type { RestoredEvent } from './vscode/restoreFlow';
+import { offerInterruptedRestores, RestoredEvent } from './vscode/restoreFlow';
 import { CheckpointStatusBar } from './vscode/statusBar';
 import { CheckpointTimeline } from './vscode/timelineProvider';
 import { TranscriptDocuments } from './vscode/transcriptDocument';
@@ -35,7 +35,8 @@ class Extension extends Disposable {
     const model = this.register(
       new WorkspaceModel({
         open: async (dir, options) => {
-          const store = await openCheckpoints(dir, options);
+          // An interrupted restore is offered to the person (Finish / Roll Back), not finished silently.
+          const store = await openCheckpoints(dir, { ...options, interruptedRestore: 'leave' });
           shareSettings(store.stateDir, engineSettings(), log);
           return store;
         },
@@ -84,6 +85,7 @@ class Extension extends Disposable {
     setTimeout(() => {
       void statusBar.update();
       if (model.trusted) for (const folder of model.folders) repointHooks(connector, folder.uri.fsPath, log);
+      if (model.trusted) void offerInterruptedRestores(flow).catch((error) => log(`Could not check for interrupted restores: ${(error as Error).message}`));
     }, 0);
   }
 }

@@ -63,17 +63,20 @@ export function formatPlan(plan: RestorePlan, mode: RestoreMode): string {
     section('Changed back', plan.modified);
     section('Written back', plan.recreated);
     section('DELETED (created since)', plan.deleted);
-    for (const kept of plan.kept) lines.push(`  Left alone: ${kept.path} (${kept.reason})`);
-    if (plan.modified.length + plan.recreated.length + plan.deleted.length === 0) lines.push('  No file differs.');
+    section('Permissions back', plan.modeChanged);
+    for (const kept of plan.kept.slice(0, 50)) lines.push(`  Left alone: ${kept.path} (${kept.reason})`);
+    if (plan.kept.length > 50) lines.push(`  … and ${plan.kept.length - 50} more left alone`);
+    if (plan.modified.length + plan.recreated.length + plan.deleted.length + plan.modeChanged.length === 0) lines.push('  No file differs.');
   }
   if (mode !== 'files' && plan.checkpoint.sessionId) lines.push('  The transcript is trimmed from that turn on.');
-  lines.push('A safety checkpoint is taken first; `boocode undo` reverses the restore.');
+  lines.push('A safety checkpoint is taken first; `boocode undo` reverses the restore. Files that change while it runs are kept.');
   return lines.join('\n') + '\n';
 }
 
 export function formatRestore(outcome: RestoreOutcome): string {
   const lines = [`Restored checkpoint ${outcome.restored}: ${outcome.filesChanged} file(s) changed, ${outcome.messagesDeleted} message(s) removed from the transcript.`];
-  for (const kept of outcome.kept) lines.push(`Left alone: ${kept.path} (${kept.reason})`);
+  for (const kept of outcome.kept.slice(0, 50)) lines.push(`Left alone: ${kept.path} (${kept.reason})`);
+  if (outcome.kept.length > 50) lines.push(`… and ${outcome.kept.length - 50} more left alone (--json lists them all)`);
   if (outcome.safetyCheckpoint) lines.push(`Undo with \`boocode undo\` (safety checkpoint ${outcome.safetyCheckpoint}).`);
   if (outcome.agentAdvice) lines.push(outcome.agentAdvice);
   return lines.join('\n') + '\n';

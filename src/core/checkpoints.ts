@@ -3,12 +3,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readActivity, writeActivity } from './activity';
-import { CheckpointEngine, CHECKPOINT_REFS, DROPPED_REFS } from './engine';
+import { CheckpointEngine } from './engine';
+import { Restores, rowOf } from './restores';
 import { BooError, describeError } from './errors';
 import { assertCheckpointId, assertSessionId, newMessageId, newSessionId, newTimeId } from './ids';
 import { Checkpoints, OpenOptions } from './service';
 import { readSettings } from './settings';
-import { CheckpointRow, MessageRow, Op, RestorePayload } from './store/ops';
 import { TranscriptStore } from './store/transcriptStore';
 import {
   ActivityState,
@@ -16,6 +16,8 @@ import {
   CheckpointMeta,
   FileChange,
   Message,
+  PendingRestore,
+  RecoveryOutcome,
   RestoreMode,
   RestoreOutcome,
   RestorePlan,
@@ -33,13 +35,24 @@ const MAX_TEXT = 256 * 1024;
 export async function openCheckpoints(dir: string, options: OpenOptions = {}): Promise<Checkpoints> {
   const ws = await resolveWorkspace(dir, { stateHome: options.stateHome });
   const settings = readSettings(ws.stateDir);
-  return new CheckpointService(ws, {
+  const service = new CheckpointService(ws, {
     lockTimeoutMs: options.lockTimeoutMs ?? 30_000,
     maxFileBytes: options.maxFileBytes ?? settings.maxFileBytes,
     keepPerSession: options.keepPerSession ?? settings.keepPerSession,
     exclude: options.exclude ?? settings.exclude,
     onNotice: options.onNotice ?? ((line) => process.stderr.write(`boocode: ${line}\n`)),
   });
+  // A restore a killed process left half-done is finished before anything else (the extension
+  // asks the person instead: Finish or Roll Back).
+  if ((options.interruptedRestore ?? 'finish') === 'finish' && service.pendingRestore()) {
+    try {
+      await service.recoverRestore('finish');
+    } catch (error) {
+      service.close();
+      throw error;
+    }
+  }
+  return service;
 }
 
 interface ServiceOptions {
@@ -62,6 +75,7 @@ class CheckpointService implements Checkpoints {
   readonly storePath: string;
   private readonly engine: CheckpointEngine;
   private readonly store: TranscriptStore;
+  private readonly restores: Restores;
 
   constructor(
     private readonly ws: Workspace,
@@ -70,8 +84,9 @@ class CheckpointService implements Checkpoints {
     this.root = ws.root;
     this.kind = ws.kind;
     this.stateDir = ws.stateDir;
-    this.engine = new CheckpointEngine(ws, { maxFileBytes: options.maxFileBytes, exclude: options.exclude, lockTimeoutMs: options.lockTimeoutMs });
+    this.engine = new CheckpointEngine(ws, { maxFileBytes: options.maxFileBytes, exclude: options.exclude, lockTimeoutMs: options.lockTimeoutMs, notice: options.onNotice });
     this.store = new TranscriptStore(ws.stateDir, { lockTimeoutMs: options.lockTimeoutMs, onNotice: options.onNotice });
+    this.restores = new Restores(this.engine, this.store, options.onNotice);
     this.storePath = this.store.dbPath;
   }
 
@@ -227,8 +242,9 @@ class CheckpointService implements Checkpoints {
   }
 
   async planRestore(id: string, options: { sessionId?: string } = {}): Promise<RestorePlan> {
-    this.checkScope(await this.engine.get(assertCheckpointId(id)), options.sessionId);
-    return this.engine.planRestore(id);
+    const target = await this.engine.get(assertCheckpointId(id));
+    this.checkScope(target, options.sessionId);
+    return this.restores.plan(target);
   }
 
   /** Fails closed: with a session given, a checkpoint of any other (or no) session is refused. */
@@ -242,94 +258,21 @@ class CheckpointService implements Checkpoints {
   }
 
   async restore(id: string, options: { sessionId?: string; mode?: RestoreMode } = {}): Promise<RestoreOutcome> {
-    const mode = options.mode ?? 'all';
     const target = await this.engine.get(assertCheckpointId(id));
     this.checkScope(target, options.sessionId);
-    const files = mode === 'transcript' ? null : await this.engine.restore(target);
-    const trimTranscript = mode !== 'files' && target.sessionId !== null;
-    const later = trimTranscript
-      ? (await this.engine.list()).filter(
-          (meta) => meta.sessionId === target.sessionId && (meta.createdAt > target.createdAt || (meta.createdAt === target.createdAt && meta.id > target.id)),
-        )
-      : [];
-    const agent = target.sessionId ? await this.agentOf(target.sessionId) : null;
-    const filesChanged = files?.filesChanged ?? 0;
-    const restoreId = newTimeId();
-    const recordRestore = (payload: RestorePayload, stale: boolean): Op => ({
-      op: 'restore',
-      id: restoreId,
-      checkpoint: target.id,
-      safety: files?.safetyCheckpoint ?? null,
-      session: target.sessionId,
-      mode,
-      at: Date.now(),
-      payload,
-      staleReason: stale ? `restored to checkpoint ${target.id}` : null,
-    });
-    let messagesDeleted = 0;
-    if (target.sessionId === null) {
-      // Nothing of a conversation to trim: record the restore for undo without loading the database.
-      await this.store.append([recordRestore({ messages: [], checkpoints: [], previousStaleAt: null, previousStaleReason: null }, false)]);
-    } else {
-      messagesDeleted = await this.store.transact((db) => {
-        const messages = trimTranscript ? messagesFrom(db, target) : [];
-        const session = db.exec('SELECT stale_at, stale_reason FROM sessions WHERE id = ?', [target.sessionId])[0]?.values[0];
-        const payload: RestorePayload = {
-          messages,
-          checkpoints: later.map(rowOf),
-          previousStaleAt: session?.[0] === null || session === undefined ? null : Number(session[0]),
-          previousStaleReason: session?.[1] === null || session === undefined ? null : String(session[1]),
-        };
-        return { result: messages.length, ops: [recordRestore(payload, messages.length > 0 || filesChanged > 0)] };
-      });
-    }
-    // Only the latest restore can be undone: what earlier restores dropped is let go now.
-    await this.engine.clearDropped();
-    await this.engine.moveRefs(later, CHECKPOINT_REFS, DROPPED_REFS);
-    const stale = target.sessionId !== null && (messagesDeleted > 0 || filesChanged > 0);
-    return {
-      restored: target.id,
-      mode,
-      safetyCheckpoint: files?.safetyCheckpoint ?? null,
-      filesChanged,
-      modified: files?.modified ?? [],
-      recreated: files?.recreated ?? [],
-      deleted: files?.deleted ?? [],
-      kept: files?.kept ?? [],
-      messagesDeleted,
-      checkpointsDropped: later.length,
-      agentContextStale: stale,
-      agentAdvice: stale
-        ? `${agent ?? 'The agent'} still remembers the conversation as it was before this restore: start a new conversation (or rewind it in the agent) before you continue.`
-        : null,
-    };
+    return this.restores.restore(target, options.mode ?? 'all');
   }
 
-  private async agentOf(sessionId: string): Promise<string | null> {
-    return this.store.read((db) => {
-      const value = db.exec('SELECT agent FROM sessions WHERE id = ?', [sessionId])[0]?.values[0]?.[0];
-      return value === null || value === undefined ? null : String(value);
-    });
+  undo(): Promise<UndoOutcome> {
+    return this.restores.undo();
   }
 
-  async undo(): Promise<UndoOutcome> {
-    const latest = await this.store.read((db) => {
-      const row = db.exec('SELECT id, checkpoint_id, safety_checkpoint_id, payload, undone_at FROM restores ORDER BY created_at DESC, id DESC LIMIT 1')[0]?.values[0];
-      return row ? { id: String(row[0]), checkpoint: String(row[1]), safety: row[2] === null ? null : String(row[2]), payload: JSON.parse(String(row[3])) as RestorePayload, undone: row[4] !== null } : null;
-    });
-    if (!latest || latest.undone) throw new BooError('nothing-to-undo', 'There is no restore to undo in this workspace.');
-    const files = latest.safety ? await this.engine.restore(latest.safety, `Before undoing the restore to ${latest.checkpoint}`) : null;
-    const dropped = await this.engine.list(DROPPED_REFS);
-    const back = dropped.filter((meta) => latest.payload.checkpoints.some((row) => row.id === meta.id));
-    await this.engine.moveRefs(back, DROPPED_REFS, CHECKPOINT_REFS);
-    await this.store.append([{ op: 'undo', id: latest.id, at: Date.now() }]);
-    return {
-      undone: latest.checkpoint,
-      safetyCheckpoint: files?.safetyCheckpoint ?? null,
-      filesChanged: files?.filesChanged ?? 0,
-      messagesRestored: latest.payload.messages.length,
-      checkpointsRestored: back.length,
-    };
+  pendingRestore(): PendingRestore | null {
+    return this.restores.pending();
+  }
+
+  recoverRestore(action: 'finish' | 'roll-back' = 'finish'): Promise<RecoveryOutcome | null> {
+    return this.restores.recover(action);
   }
 
   async delete(id: string): Promise<void> {
@@ -366,29 +309,7 @@ class CheckpointService implements Checkpoints {
   }
 }
 
-function rowOf(meta: CheckpointMeta): CheckpointRow {
-  return { id: meta.id, session: meta.sessionId, anchor: meta.anchorMessageId, commit: meta.commit, label: meta.label, at: meta.createdAt };
-}
 
-/** The anchored prompt and everything after it in that session. */
-function messagesFrom(db: import('sql.js').Database, target: CheckpointMeta): MessageRow[] {
-  const anchor = target.anchorMessageId
-    ? db.exec('SELECT created_at, id FROM messages WHERE id = ?', [target.anchorMessageId])[0]?.values[0]
-    : undefined;
-  const [fromTime, fromId] = anchor ? [Number(anchor[0]), String(anchor[1])] : [target.createdAt, ''];
-  const rows =
-    db.exec(
-      'SELECT id, role, text, created_at FROM messages WHERE session_id = ? AND (created_at > ? OR (created_at = ? AND id >= ?)) ORDER BY created_at, id',
-      [target.sessionId, fromTime, fromTime, fromId],
-    )[0]?.values ?? [];
-  return rows.map(([id, role, text, created]) => ({
-    id: String(id),
-    session: target.sessionId as string,
-    role: role === 'assistant' ? 'assistant' : 'user',
-    text: String(text),
-    at: Number(created),
-  }));
-}
 
 function directorySize(dir: string): number {
   let total = 0;

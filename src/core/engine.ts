@@ -1,17 +1,21 @@
-// The git checkpoint engine: create, list, diff, read, restore, delete and prune checkpoints.
-// A checkpoint is a commit (parented on HEAD when there is one) whose tree is the whole work
-// tree, pointed at by refs/boocode/checkpoints/<id>. HEAD, branches, the staging area and the
-// repository's index are never written. All git work for one repository runs one writer at a time.
-import * as fs from 'fs';
+// The git checkpoint engine: create, list, diff, read, delete and prune checkpoints. A checkpoint
+// is a commit (parented on HEAD when there is one) whose tree is the whole work tree, byte for
+// byte, pointed at by refs/boocode/checkpoints/<id>. HEAD, branches, the staging area and the
+// repository's index are never written. All git work for one workspace runs one writer at a time.
 import * as path from 'path';
-import { captureTree } from './capture';
+import { capture, CaptureResult, RawSkipped } from './capture/capture';
+import { encodeModes, ModeManifest } from './capture/modes';
+import { PrivateIndex } from './capture/privateIndex';
+import { EMPTY_TREE } from './capture/treeWriter';
 import { BooError } from './errors';
 import { Git, splitNul } from './git';
 import { assertCheckpointId, newTimeId } from './ids';
 import { withLock } from './lock';
-import { assertRelativePath, inScope, lstatOrNull, stripScope, workspacePathspecs } from './paths';
-import { applyRestore, TreeEntryChange } from './restoreWriter';
-import { CheckpointKind, CheckpointMeta, FileChange, FilesRestoreResult, RestorePlan, SkippedFile } from './types';
+import { workspacePathspecs } from './paths';
+import { tightenStateDir } from './privateFiles';
+import { PrivateRepo } from './privateRepo';
+import { displayPath, RawPath, rawFromDisplay, rawToBuffer, splitRaw } from './rawPath';
+import { CheckpointKind, CheckpointMeta, FileChange, SkippedFile } from './types';
 import { Workspace } from './workspace';
 
 export const CHECKPOINT_REFS = 'refs/boocode/checkpoints/';
@@ -24,6 +28,8 @@ export interface EngineOptions {
   exclude: readonly string[];
   lockTimeoutMs: number;
   env?: NodeJS.ProcessEnv;
+  /** One-line notices for people (e.g. the private index was rebuilt). */
+  notice?: (line: string) => void;
 }
 
 export interface NewCheckpoint {
@@ -39,7 +45,8 @@ export interface NewCheckpoint {
 
 /** What we write into the commit message, so a checkpoint explains itself without the transcript. */
 interface RecordedMeta {
-  v: 1;
+  /** 1: blobs as git's filters made them (older versions); 2: the bytes on disk, paths as bytes. */
+  v: 1 | 2;
   id: string;
   kind: CheckpointKind;
   label: string | null;
@@ -47,29 +54,57 @@ interface RecordedMeta {
   anchor: string | null;
   workspace: string;
   createdAt: number;
-  skipped: SkippedFile[];
+  skipped: RawSkipped[];
   prompt?: string | null;
+  /** Permission bits git trees cannot hold, as [raw path, mode] pairs (see capture/modes.ts). */
+  modes?: [string, number][];
+  umask?: number;
+}
+
+/** A checkpoint as the engine needs it: the public metadata plus the raw facts behind it. */
+export interface StoredCheckpoint extends CheckpointMeta {
+  rawSkipped: RawSkipped[];
+  modes: ModeManifest;
+  /** False for checkpoints of older versions, whose blobs went through git's filters. */
+  rawBytes: boolean;
+}
+
+/** One entry that differs between two trees. Paths are raw (bytes), relative to the top level. */
+export interface TreeChange {
+  path: RawPath;
+  status: 'added' | 'modified' | 'deleted' | 'typechange';
+  oldMode: string;
+  newMode: string;
+  oldBlob: string;
+  newBlob: string;
+  added: number | null;
+  removed: number | null;
 }
 
 const META_PREFIX = 'boocode: ';
-const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export class CheckpointEngine {
   readonly git: Git;
+  readonly repo: PrivateRepo;
+  readonly index: PrivateIndex;
   private headFromOpen: string | null | undefined;
-  private readonly openedAt = Date.now();
+  private headReadAt = Date.now();
+  private readonly notice: (line: string) => void;
 
   constructor(
     readonly ws: Workspace,
-    private readonly options: EngineOptions,
+    readonly options: EngineOptions,
   ) {
     this.git = new Git(ws.topLevel, ws.gitDir, options.env);
+    this.notice = options.notice ?? (() => undefined);
+    this.repo = new PrivateRepo(ws, options.exclude, options.env);
+    this.index = new PrivateIndex(ws, this.repo, this.notice);
     this.headFromOpen = ws.head;
   }
 
   /** Runs `task` as the only git writer for this workspace, across processes. */
   exclusive<T>(task: () => Promise<T>): Promise<T> {
-    fs.mkdirSync(this.ws.stateDir, { recursive: true, mode: 0o700 });
+    tightenStateDir(this.ws.stateDir);
     return withLock(
       path.join(this.ws.stateDir, 'git.lock'),
       { timeoutMs: this.options.lockTimeoutMs, staleMs: 10 * 60_000, what: 'The checkpoint store' },
@@ -81,26 +116,69 @@ export class CheckpointEngine {
     return this.exclusive(() => this.createLocked(input));
   }
 
-  /** HEAD now; the value read when the workspace was opened is reused for the first call (one spawn less per checkpoint). */
-  private async head(): Promise<string | null> {
+  /** HEAD now; a value read less than a second ago (at open, or earlier in this operation) is reused. */
+  async head(): Promise<string | null> {
     if (this.ws.kind === 'shadow') return null;
-    if (this.headFromOpen !== undefined && Date.now() - this.openedAt < 1000) {
-      const head = this.headFromOpen;
-      this.headFromOpen = undefined;
-      return head;
-    }
+    if (this.headFromOpen !== undefined && Date.now() - this.headReadAt < 1000) return this.headFromOpen;
     const result = await this.git.run(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { okCodes: [0, 1, 128] });
-    return result.code === 0 ? result.stdout.toString().trim() : null;
+    this.headFromOpen = result.code === 0 ? result.stdout.toString().trim() : null;
+    this.headReadAt = Date.now();
+    return this.headFromOpen;
   }
 
-  private async createLocked(input: NewCheckpoint): Promise<CheckpointMeta> {
-    const [head, capture] = await Promise.all([this.head(), captureTree(this.git, this.ws, this.options)]);
+  private captureContext() {
+    return {
+      ws: this.ws,
+      repo: this.repo,
+      index: this.index,
+      maxFileBytes: this.options.maxFileBytes,
+      exclude: this.options.exclude,
+      notice: this.notice,
+      head: () => this.head(),
+    };
+  }
+
+  /** Takes a checkpoint. Call with the lock held. */
+  async createLocked(input: NewCheckpoint): Promise<StoredCheckpoint> {
+    const head = await this.head();
     const id = newTimeId();
-    const skipped = capture.skipped
-      .map((file) => ({ ...file, path: stripScope(this.ws.scope, file.path) }))
-      .filter((file): file is SkippedFile => file.path !== null);
-    const recorded: RecordedMeta = {
-      v: 1,
+    const ref = CHECKPOINT_REFS + id;
+    let recorded: RecordedMeta | null = null;
+    const result = await capture(this.captureContext(), {
+      parent: head,
+      createRef: ref,
+      message: (skipped, modes) => {
+        recorded = this.record(id, input, skipped, modes);
+        return commitMessage(input, recorded);
+      },
+    });
+    return storedOf(recorded as unknown as RecordedMeta, result.commit, ref, head);
+  }
+
+  /** Captures the work tree without making a checkpoint (for a diff or a restore's plan). Lock held. */
+  async captureNow(): Promise<CaptureResult> {
+    return capture(this.captureContext(), { parent: null, message: () => 'BooCode: private index anchor\n' });
+  }
+
+  /**
+   * Records a capture as a checkpoint after the fact (a restore's safety checkpoint, whose modes
+   * are completed once the restore has looked at every file it will touch). Lock held.
+   */
+  async commitCapture(captured: CaptureResult, input: NewCheckpoint, modes: ModeManifest): Promise<StoredCheckpoint> {
+    const head = await this.head();
+    const id = newTimeId();
+    const recorded = this.record(id, input, captured.skipped, modes);
+    const args = ['commit-tree', captured.tree, ...(head ? ['-p', head] : []), '-F', '-'];
+    const commit = await this.git.text(args, { input: Buffer.from(commitMessage(input, recorded), 'utf8') });
+    const ref = CHECKPOINT_REFS + id;
+    await this.git.run(['update-ref', '--no-deref', '-m', 'boocode checkpoint', ref, commit, '0'.repeat(40)]);
+    return storedOf(recorded, commit, ref, head);
+  }
+
+  private record(id: string, input: NewCheckpoint, skipped: RawSkipped[], modes: ModeManifest): RecordedMeta {
+    const state = this.index.readState();
+    return {
+      v: 2,
       id,
       kind: input.kind,
       label: input.label ?? null,
@@ -108,32 +186,28 @@ export class CheckpointEngine {
       anchor: input.anchorMessageId ?? null,
       workspace: this.ws.key,
       createdAt: Date.now(),
-      skipped,
+      skipped: scopeSkipped(this.ws.scope, skipped),
       prompt: input.prompt ? input.prompt.slice(0, 2000) : null,
+      modes: encodeModes(modes),
+      umask: state?.umask,
     };
-    const title = (input.title ?? input.label ?? `${input.kind} checkpoint`).split('\n')[0].slice(0, 72);
-    const message = `BooCode: ${title}\n\n${META_PREFIX}${JSON.stringify(recorded)}\n`;
-    const commit = await this.git.text(['commit-tree', capture.tree, ...(head ? ['-p', head] : []), '-F', '-'], { input: message });
-    const ref = CHECKPOINT_REFS + id;
-    await this.git.run(['update-ref', '--no-deref', '-m', 'boocode checkpoint', ref, commit, '0'.repeat(40)]);
-    return toMeta(recorded, commit, ref, head);
   }
 
   /** Checkpoints of this workspace, newest first. */
-  async list(namespace = CHECKPOINT_REFS): Promise<CheckpointMeta[]> {
+  async list(namespace = CHECKPOINT_REFS): Promise<StoredCheckpoint[]> {
     const output = await this.git.run(['for-each-ref', '--format=%(objectname) %(refname) %(parent)%00%(contents)%00', namespace]);
     const fields = splitNul(output.stdout);
-    const result: CheckpointMeta[] = [];
+    const result: StoredCheckpoint[] = [];
     for (let i = 0; i + 1 < fields.length; i += 2) {
       const [commit, ref, parent] = fields[i].replace(/^\n/, '').split(' ');
-      const meta = parseMessage(fields[i + 1], commit, ref, parent || null);
-      if (meta && meta.workspaceKey === this.ws.key) result.push(meta.meta);
+      const parsed = parseMessage(fields[i + 1], commit, ref, parent || null);
+      if (parsed && parsed.workspaceKey === this.ws.key) result.push(parsed.meta);
     }
     return result.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
   }
 
   /** One checkpoint of this workspace, or a clear error. One git call. */
-  async get(id: string, namespace = CHECKPOINT_REFS): Promise<CheckpointMeta> {
+  async get(id: string, namespace = CHECKPOINT_REFS): Promise<StoredCheckpoint> {
     assertCheckpointId(id);
     const ref = namespace + id;
     const output = await this.git.run(['for-each-ref', '--format=%(objectname) %(refname) %(parent)%00%(contents)%00', ref]);
@@ -156,22 +230,27 @@ export class CheckpointEngine {
   /** Files changed from checkpoint `from` to checkpoint `to`, or to the current files. */
   async diff(from: string, to?: string): Promise<FileChange[]> {
     const base = await this.get(from);
-    const target = to ? (await this.get(to)).commit : await this.exclusive(async () => (await captureTree(this.git, this.ws, this.options)).tree);
-    return (await this.treeChanges(base.commit, target, true)).map(({ path: file, status, added, removed }) => ({
-      path: file,
-      status,
-      added,
-      removed,
+    const target = to ? (await this.get(to)).commit : await this.exclusive(async () => (await this.captureNow()).tree);
+    return (await this.treeChanges(base.commit, target, true)).map((change) => ({
+      path: displayPath(this.relative(change.path)),
+      status: change.status,
+      added: change.added,
+      removed: change.removed,
     }));
   }
 
+  /** A top-level raw path as a path relative to the workspace folder. */
+  relative(topPath: string): string {
+    return this.ws.scope ? topPath.slice(this.ws.scope.length + 1) : topPath;
+  }
+
   /** Changes between two tree-ish objects inside the workspace scope, gitlinks left out. */
-  private async treeChanges(from: string, to: string, withCounts: boolean): Promise<(FileChange & TreeEntryChange)[]> {
+  async treeChanges(from: string, to: string, withCounts: boolean): Promise<TreeChange[]> {
     const specs = workspacePathspecs(this.ws.scope, this.options.exclude);
     const pathspec = specs.length ? ['--', ...specs] : [];
     const args = ['diff-tree', '-r', '-z', '--no-renames', '--raw', ...(withCounts ? ['--numstat'] : []), from || EMPTY_TREE, to, ...pathspec];
-    const fields = splitNul((await this.git.run(args)).stdout);
-    const changes = new Map<string, FileChange & TreeEntryChange>();
+    const fields = splitRaw((await this.git.run(args)).stdout);
+    const changes = new Map<string, TreeChange>();
     let i = 0;
     while (i < fields.length) {
       const field = fields[i];
@@ -179,11 +258,11 @@ export class CheckpointEngine {
         const [oldMode, newMode, oldBlob, newBlob, letter] = field.slice(1).split(' ');
         const file = fields[i + 1];
         i += 2;
-        const relative = stripScope(this.ws.scope, file);
-        if (relative === null || oldMode === '160000' || newMode === '160000') continue;
+        if (oldMode === '160000' || newMode === '160000') continue;
         const status = letter === 'A' ? 'added' : letter === 'D' ? 'deleted' : letter === 'T' ? 'typechange' : 'modified';
-        changes.set(file, { path: relative, topPath: file, status, added: null, removed: null, oldMode, newMode, oldBlob, newBlob });
+        changes.set(file, { path: file, status, added: null, removed: null, oldMode, newMode, oldBlob, newBlob });
       } else {
+        // numstat: "added\tremoved\tpath" (the path in the same field with -z when there is no rename)
         const [added, removed, ...rest] = field.split('\t');
         const entry = changes.get(rest.join('\t'));
         if (entry && added !== '-') {
@@ -196,80 +275,21 @@ export class CheckpointEngine {
     return [...changes.values()];
   }
 
-  /** A file's bytes at a checkpoint, as it would be on disk. */
+  /** A file's bytes at a checkpoint, as they were on disk. */
   async fileAt(id: string, file: string): Promise<Buffer> {
     const meta = await this.get(id);
-    const relative = assertRelativePath(file);
-    const spec = `${meta.commit}:${inScope(this.ws.scope, relative)}`;
-    const result = await this.git.run(['cat-file', '--filters', spec], { okCodes: [0, 128] });
-    if (result.code !== 0) throw new BooError('not-found', `${relative} is not in checkpoint ${id}.`);
-    return result.stdout;
-  }
-
-  /** What restoring `id` would change now, without changing anything. */
-  async planRestore(id: string): Promise<RestorePlan> {
-    return this.exclusive(async () => {
-      const target = await this.get(id);
-      const now = await captureTree(this.git, this.ws, this.options);
-      const { plan } = await this.plan(target, now.tree, now.skipped);
-      return plan;
-    });
-  }
-
-  /**
-   * Brings the work tree back to checkpoint `id`, touching only files that differ. A safety
-   * checkpoint of the current state is taken first; restoring it undoes this restore.
-   */
-  async restore(checkpoint: string | CheckpointMeta, safetyLabel?: string): Promise<FilesRestoreResult> {
-    return this.exclusive(async () => {
-      const target = typeof checkpoint === 'string' ? await this.get(checkpoint) : checkpoint;
-      const id = target.id;
-      const safety = await this.createLocked({ kind: 'safety', label: safetyLabel ?? `Before restoring ${id}` });
-      const { plan, changes } = await this.plan(target, safety.commit, safety.skipped);
-      const written = await applyRestore(this.git, this.ws.topLevel, changes, plan);
-      return {
-        restored: id,
-        safetyCheckpoint: safety.id,
-        filesChanged: written.modified.length + written.recreated.length + written.deleted.length,
-        ...written,
-      };
-    });
-  }
-
-  private async plan(target: CheckpointMeta, current: string, currentSkipped: SkippedFile[]) {
-    const changes = await this.treeChanges(current, target.commit, false);
-    const keptReasons = new Map<string, string>();
-    for (const file of target.skipped) keptReasons.set(file.path, `left out of checkpoint ${target.id} (${file.reason})`);
-    for (const file of currentSkipped) {
-      const relative = stripScope(this.ws.scope, file.path) ?? file.path;
-      keptReasons.set(relative, `cannot be backed up before restoring (${file.reason})`);
-    }
-    const plan: RestorePlan = { checkpoint: target, modified: [], recreated: [], deleted: [], kept: [] };
-    const actionable: TreeEntryChange[] = [];
-    for (const change of changes) {
-      const reason = keptReasons.get(change.path);
-      if (reason) {
-        plan.kept.push({ path: change.path, reason });
-        continue;
-      }
-      if (change.status === 'added') {
-        // In the checkpoint, not in the captured present: if it exists on disk it is ignored now,
-        // unless it is a folder whose captured files this restore deletes (a file that became a folder).
-        const onDisk = lstatOrNull(path.join(this.ws.topLevel, change.topPath));
-        const folderBeingEmptied = onDisk?.isDirectory() && changes.some((other) => other.status === 'deleted' && other.topPath.startsWith(`${change.topPath}/`));
-        if (onDisk && !folderBeingEmptied) {
-          plan.kept.push({ path: change.path, reason: 'exists now and is ignored; left as it is' });
-          continue;
-        }
-        plan.recreated.push(change.path);
-      } else if (change.status === 'deleted') {
-        plan.deleted.push(change.path);
-      } else {
-        plan.modified.push(change.path);
-      }
-      actionable.push(change);
-    }
-    return { plan, changes: actionable };
+    const relative = rawFromDisplay(assertRelative(file));
+    const top = this.ws.scope ? `${this.ws.scope}/${relative}` : relative;
+    // --batch takes the name on stdin, so any bytes work in a path.
+    const input = Buffer.concat([Buffer.from(`${meta.commit}:`), rawToBuffer(top), Buffer.from('\n')]);
+    const result = await this.git.run(['cat-file', '--batch'], { input });
+    const newline = result.stdout.indexOf(10);
+    const [oid, type, size] = result.stdout.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ');
+    if (newline < 0 || type !== 'blob') throw new BooError('not-found', `${file} is not in checkpoint ${id}.`);
+    const content = result.stdout.subarray(newline + 1, newline + 1 + Number(size));
+    if (meta.rawBytes) return content;
+    // Checkpoints of older versions stored what git's clean filters made: give the checkout form back.
+    return (await this.git.run(['cat-file', '--filters', `--path=${displayPath(top)}`, oid])).stdout;
   }
 
   async delete(id: string): Promise<void> {
@@ -282,30 +302,27 @@ export class CheckpointEngine {
   /** Deletes refs in one transaction (for prune and retention). */
   async deleteMany(metas: CheckpointMeta[]): Promise<void> {
     if (metas.length === 0) return;
-    await this.exclusive(async () => {
-      const input = metas.map((meta) => `delete ${meta.ref} ${meta.commit}\n`).join('');
-      await this.git.run(['update-ref', '--stdin'], { input });
-      // Nobody else runs git in a shadow repository: let git collect what is unreachable now, in
-      // the background and only past its usual threshold, so shadow stores never grow without end.
-      if (this.ws.kind === 'shadow') await this.git.run(['-c', 'gc.auto=6700', '-c', 'gc.autoDetach=true', 'gc', '--auto', '--quiet']);
-    });
+    await this.exclusive(() => this.deleteManyLocked(metas));
   }
 
-  /** Moves checkpoints between namespaces (dropped by a restore, brought back by an undo). */
-  async moveRefs(ids: { id: string; commit: string }[], from: string, to: string): Promise<void> {
+  async deleteManyLocked(metas: { ref: string; commit: string }[]): Promise<void> {
+    if (metas.length === 0) return;
+    const input = metas.map((meta) => `delete ${meta.ref} ${meta.commit}\n`).join('');
+    await this.git.run(['update-ref', '--stdin'], { input });
+    // Nobody else runs git in a shadow repository: let git collect what is unreachable now, in
+    // the background and only past its usual threshold, so shadow stores never grow without end.
+    if (this.ws.kind === 'shadow') await this.git.run(['-c', 'gc.auto=6700', '-c', 'gc.autoDetach=true', 'gc', '--auto', '--quiet']);
+  }
+
+  /** Moves checkpoints between namespaces (dropped by a restore, brought back by an undo); idempotent. Lock held. */
+  async moveRefsLocked(ids: { id: string; commit: string }[], from: string, to: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.exclusive(async () => {
-      const input = ids
-        .map(({ id, commit }) => `create ${to}${assertCheckpointId(id)} ${commit}\ndelete ${from}${id} ${commit}\n`)
-        .join('');
-      await this.git.run(['update-ref', '--stdin'], { input });
-    });
-  }
-
-  /** Forgets checkpoints that a restore dropped and an undo can no longer bring back. */
-  async clearDropped(): Promise<void> {
-    const dropped = await this.list(DROPPED_REFS);
-    await this.deleteMany(dropped);
+    const present = new Set((await this.git.text(['for-each-ref', '--format=%(refname)', from])).split('\n'));
+    const input = ids
+      .filter(({ id }) => present.has(from + assertCheckpointId(id)))
+      .map(({ id, commit }) => `create ${to}${id} ${commit}\ndelete ${from}${id} ${commit}\n`)
+      .join('');
+    if (input) await this.git.run(['update-ref', '--stdin'], { input });
   }
 
   /** Keeps the newest `keep` checkpoints and/or those younger than `olderThanDays`. */
@@ -315,7 +332,8 @@ export class CheckpointEngine {
     const doomed = all.filter((meta, index) => (options.keep !== undefined && index >= options.keep) || meta.createdAt < cutoff);
     await this.deleteMany(doomed);
     if (this.ws.kind === 'shadow' && doomed.length > 0) {
-      // The shadow repository is ours alone: reclaim the space now.
+      // The shadow repository is ours alone: reclaim the space now (the private index's anchor keeps
+      // what the next checkpoint needs).
       await this.exclusive(() => this.git.run(['gc', '--prune=now', '--quiet']));
     }
     return doomed;
@@ -334,7 +352,35 @@ export class CheckpointEngine {
   }
 }
 
-function toMeta(recorded: RecordedMeta, commit: string, ref: string, head: string | null): CheckpointMeta {
+function assertRelative(file: string): string {
+  if (typeof file !== 'string' || file.length === 0 || file.includes('\0')) {
+    throw new BooError('invalid-path', 'Give a file path relative to the workspace folder.');
+  }
+  const posix = file.split(path.sep).join('/').replace(/^\.\//, '');
+  const parts = posix.split('/');
+  if (path.isAbsolute(file) || parts.some((part) => part === '..' || part === '') || parts[0] === '.git') {
+    throw new BooError('invalid-path', `${JSON.stringify(file)} is not a path inside the workspace; give a relative path such as src/app.ts.`);
+  }
+  return parts.filter((part) => part !== '.').join('/');
+}
+
+/** Skipped paths as the workspace sees them (relative to its folder), those outside its scope left out. */
+function scopeSkipped(scope: string, skipped: RawSkipped[]): RawSkipped[] {
+  if (!scope) return skipped;
+  return skipped.filter((file) => file.path.startsWith(`${scope}/`)).map((file) => ({ ...file, path: file.path.slice(scope.length + 1) as RawPath }));
+}
+
+/** Title line of the commit (for people browsing refs with git): one line, no control characters. */
+function commitMessage(input: NewCheckpoint, recorded: RecordedMeta): string {
+  const title = (input.title ?? input.label ?? `${input.kind} checkpoint`).replace(/[\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 72);
+  // JSON escapes every control character (NUL included), so nothing git refuses reaches the message.
+  return `BooCode: ${title}\n\n${META_PREFIX}${JSON.stringify(recorded)}\n`;
+}
+
+function storedOf(recorded: RecordedMeta, commit: string, ref: string, head: string | null): StoredCheckpoint {
+  const rawSkipped = recorded.skipped ?? [];
+  const skipped: SkippedFile[] = rawSkipped.map((file) => ({ ...file, path: recorded.v === 2 ? displayPath(file.path) : file.path }));
+  const modes: ModeManifest = new Map((recorded.modes ?? []).map(([file, mode]) => [file as RawPath, mode]));
   return {
     id: recorded.id,
     commit,
@@ -345,18 +391,21 @@ function toMeta(recorded: RecordedMeta, commit: string, ref: string, head: strin
     sessionId: recorded.session,
     anchorMessageId: recorded.anchor,
     head,
-    skipped: recorded.skipped ?? [],
+    skipped,
     prompt: recorded.prompt ?? null,
+    rawSkipped: recorded.v === 2 ? rawSkipped : rawSkipped.map((file) => ({ ...file, path: Buffer.from(file.path, 'utf8').toString('latin1') as RawPath })),
+    modes,
+    rawBytes: recorded.v === 2,
   };
 }
 
-function parseMessage(body: string, commit: string, ref: string, head: string | null = null): { meta: CheckpointMeta; workspaceKey: string } | null {
+function parseMessage(body: string, commit: string, ref: string, head: string | null = null): { meta: StoredCheckpoint; workspaceKey: string } | null {
   const line = body.split('\n').find((candidate) => candidate.startsWith(META_PREFIX));
   if (!line) return null;
   try {
     const recorded = JSON.parse(line.slice(META_PREFIX.length)) as RecordedMeta;
-    if (recorded.v !== 1 || typeof recorded.id !== 'string' || !ref.endsWith(`/${recorded.id}`)) return null;
-    return { meta: toMeta(recorded, commit, ref, head), workspaceKey: recorded.workspace };
+    if ((recorded.v !== 1 && recorded.v !== 2) || typeof recorded.id !== 'string' || !ref.endsWith(`/${recorded.id}`)) return null;
+    return { meta: storedOf(recorded, commit, ref, head), workspaceKey: recorded.workspace };
   } catch {
     return null;
   }

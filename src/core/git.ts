@@ -1,27 +1,41 @@
 // Runs git as a child process with a clean environment: no inherited GIT_* variables (so an
 // agent's GIT_DIR/GIT_INDEX_FILE can never redirect us), no hooks, no fsmonitor daemon, no
-// auto-gc. Arguments go straight to execve: user text never passes through a shell.
-import { spawn } from 'child_process';
+// auto-gc, never a split or sparse index. Arguments go straight to execve: user text never passes
+// through a shell, and path lists go through stdin (or bounded chunks), never one huge argv.
+import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import { BooError } from './errors';
+import { displayPath } from './rawPath';
 
 export interface GitRunOptions {
   /** Written to git's stdin. */
   input?: string | Buffer;
-  /** Extra environment for this call only (e.g. GIT_INDEX_FILE for our private index). */
+  /** Extra environment for this call only. */
   env?: Record<string, string>;
   /** Exit codes that are not failures (default: only 0). */
   okCodes?: number[];
+  /** Resolve instead of rejecting when git is killed by a signal (the caller handles it). */
+  allowSignal?: boolean;
 }
 
 export interface GitResult {
   stdout: Buffer;
+  /** stderr as text; paths in it are bytes read as latin1 (see rawPath.ts). */
   stderr: string;
+  /** -1 when killed by a signal. */
   code: number;
+  signal: NodeJS.Signals | null;
 }
 
-const SAFE_CONFIG = [
+/**
+ * Settings every call of ours runs with, whatever the user's config says. The ones that shape
+ * the index matter most: our private index is never split (so no `sharedindex.*` file is ever
+ * created, expired or deleted in the user's .git) and never sparse.
+ */
+export const SAFE_CONFIG = [
   'core.hooksPath=/dev/null',
   'core.fsmonitor=false',
+  'core.splitIndex=false',
+  'index.sparse=false',
   'gc.auto=0',
   'maintenance.auto=false',
   'core.quotePath=false',
@@ -44,7 +58,7 @@ export function cleanGitEnv(source: NodeJS.ProcessEnv = process.env): Record<str
     if (value === undefined || key.startsWith('GIT_')) continue;
     env[key] = value;
   }
-  return { ...env, ...IDENTITY, LC_ALL: 'C', LANGUAGE: 'C', GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' };
+  return { ...env, ...IDENTITY, LC_ALL: 'C', LANGUAGE: 'C', GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1' };
 }
 
 export class Git {
@@ -57,13 +71,20 @@ export class Git {
     /** The git directory to use; given explicitly so git never searches upward. */
     readonly gitDir: string,
     sourceEnv: NodeJS.ProcessEnv = process.env,
+    options: { config?: string[]; env?: Record<string, string> } = {},
   ) {
-    this.env = cleanGitEnv(sourceEnv);
-    this.prefix = [...SAFE_CONFIG.flatMap((entry) => ['-c', entry]), `--git-dir=${gitDir}`, `--work-tree=${workTree}`];
+    this.env = { ...cleanGitEnv(sourceEnv), ...options.env };
+    const config = [...SAFE_CONFIG, ...(options.config ?? [])];
+    this.prefix = [...config.flatMap((entry) => ['-c', entry]), `--git-dir=${gitDir}`, `--work-tree=${workTree}`];
   }
 
   run(args: string[], options: GitRunOptions = {}): Promise<GitResult> {
     return runGit(this.workTree, [...this.prefix, ...args], { ...this.env, ...options.env }, options);
+  }
+
+  /** A long-running git process fed through stdin as the caller goes (fast-import). */
+  spawn(args: string[]): ChildProcessWithoutNullStreams {
+    return spawn('git', [...this.prefix, ...args], { cwd: this.workTree, env: this.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
   }
 
   /** stdout as UTF-8 with the trailing newline removed. */
@@ -90,11 +111,11 @@ export function runGit(cwd: string, args: string[], env: Record<string, string>,
       );
     });
     child.stdin.on('error', () => undefined); // git may exit before reading all input; the exit code tells.
-    child.on('close', (code) => {
-      const stderr = Buffer.concat(err).toString('utf8');
-      const result = { stdout: Buffer.concat(out), stderr, code: code ?? -1 };
+    child.on('close', (code, signal) => {
+      const stderr = Buffer.concat(err).toString('latin1');
+      const result: GitResult = { stdout: Buffer.concat(out), stderr, code: code ?? -1, signal };
       if (TRACE) process.stderr.write(`[boocode] ${(performance.now() - started).toFixed(1)} ms  git ${commandName(args)}\n`);
-      if ((options.okCodes ?? [0]).includes(result.code)) resolve(result);
+      if ((options.okCodes ?? [0]).includes(result.code) || (signal && options.allowSignal)) resolve(result);
       else reject(gitError(args, result));
     });
     child.stdin.end(options.input ?? '');
@@ -104,18 +125,50 @@ export function runGit(cwd: string, args: string[], env: Record<string, string>,
 /** BOOCODE_TRACE=1 prints each git call's duration on stderr. */
 const TRACE = !!process.env.BOOCODE_TRACE;
 
-const commandName = (args: string[]) => args.find((arg) => !arg.startsWith('-') && !arg.includes('=')) ?? 'git';
+const commandName = (args: string[]) => {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-c') i++;
+    else if (!args[i].startsWith('-')) return args[i];
+  }
+  return 'git';
+};
 
-function gitError(args: string[], result: GitResult): BooError {
-  const command = commandName(args);
-  const detail = result.stderr.split('\n').map((line) => line.trim()).find((line) => line.length > 0) ?? `exit code ${result.code}`;
-  return new BooError('git-failed', `git ${command} failed: ${detail}`);
+/** The first meaningful line of git's stderr, readable and short (an error is one line, never pages). */
+export function firstErrorLine(stderr: string, fallback: string): string {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  const line = lines.find((candidate) => /^(fatal|error):/.test(candidate)) ?? lines[0] ?? fallback;
+  const shown = displayPath(line.replace(/^(fatal|error): /, ''));
+  return shown.length > 200 ? `${shown.slice(0, 199)}…` : shown;
 }
 
-/** Splits NUL-terminated git output into its fields. */
+export function gitError(args: string[], result: GitResult): BooError {
+  const fallback = result.signal ? `killed by ${result.signal}` : `exit code ${result.code}`;
+  return new BooError('git-failed', `git ${commandName(args)} failed: ${firstErrorLine(result.stderr, fallback)}`);
+}
+
+/** Splits NUL-terminated git output into its fields (UTF-8 text; use splitRaw for paths). */
 export function splitNul(buffer: Buffer | string): string[] {
   const text = typeof buffer === 'string' ? buffer : buffer.toString('utf8');
   const parts = text.split('\0');
   if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts;
+}
+
+/** Splits a list of arguments into groups whose total size stays far below the kernel's limit (E2BIG). */
+export function chunkArgs(items: readonly string[], maxBytes = 64 * 1024): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const item of items) {
+    const length = Buffer.byteLength(item, 'latin1') + 1;
+    if (current.length > 0 && size + length > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += length;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }

@@ -6,6 +6,8 @@ import {
   CheckpointMeta,
   FileChange,
   Message,
+  PendingRestore,
+  RecoveryOutcome,
   RestoreMode,
   RestoreOutcome,
   RestorePlan,
@@ -29,6 +31,11 @@ export interface OpenOptions {
   exclude?: readonly string[];
   /** One-line notices for people (e.g. a corrupt transcript moved aside). Default: stderr. */
   onNotice?: (line: string) => void;
+  /**
+   * A restore a killed process left half-done: 'finish' it on open (the default: every CLI and
+   * hook command does), or 'leave' it for the caller to offer (the extension asks: Finish or Roll Back).
+   */
+  interruptedRestore?: 'finish' | 'leave';
 }
 
 export interface Checkpoints {
@@ -55,6 +62,10 @@ export interface Checkpoints {
   planRestore(id: string, options?: { sessionId?: string }): Promise<RestorePlan>;
   restore(id: string, options?: { sessionId?: string; mode?: RestoreMode }): Promise<RestoreOutcome>;
   undo(): Promise<UndoOutcome>;
+  /** A restore or undo that a killed or failed process left half-done, if any. */
+  pendingRestore(): PendingRestore | null;
+  /** Finishes it, or finishes and undoes it ('roll-back'); null when there was none. */
+  recoverRestore(action?: 'finish' | 'roll-back'): Promise<RecoveryOutcome | null>;
   delete(id: string): Promise<void>;
   prune(options: { keep?: number; olderThanDays?: number }): Promise<{ deleted: string[] }>;
   info(): Promise<StoreInfo>;

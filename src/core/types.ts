@@ -4,10 +4,17 @@
 /** Why a checkpoint was taken. */
 export type CheckpointKind = 'turn' | 'manual' | 'safety';
 
-/** A file left out of a checkpoint, always reported, never dropped silently. */
+/**
+ * Why a file is left out of a checkpoint: bigger than the limit, inside a repository of its own,
+ * not readable (a file, or a whole folder), not a file at all (a FIFO, socket or device), or
+ * rewritten while it was being read (twice in a row).
+ */
+export type SkipReason = 'too-large' | 'nested-repository' | 'unreadable' | 'special-file' | 'changing';
+
+/** A file (or folder) left out of a checkpoint, always reported, never dropped silently. */
 export interface SkippedFile {
   path: string;
-  reason: 'too-large' | 'nested-repository' | 'unreadable';
+  reason: SkipReason;
   /** Size in bytes, for `too-large`. */
   size?: number;
 }
@@ -53,6 +60,32 @@ export interface FileChange {
   removed: number | null;
 }
 
+/**
+ * Why a restore leaves a path as it is: ignored now (by any of git's sources) or by the restored
+ * checkpoint's own rules, inside a repository of its own, outside the sparse-checkout cone, left
+ * out of the checkpoint, not backed up by the safety checkpoint, changed by someone while the
+ * restore ran, in a folder that cannot be written, a name too long for the filesystem, or a file or
+ * folder in the way.
+ */
+export type KeptCode =
+  | 'ignored'
+  | 'ignored-by-checkpoint'
+  | 'nested-repository'
+  | 'outside-sparse-cone'
+  | 'not-in-checkpoint'
+  | 'not-backed-up'
+  | 'changed-during-restore'
+  | 'unwritable'
+  | 'name-too-long'
+  | 'in-the-way';
+
+export interface KeptFile {
+  path: string;
+  code: KeptCode;
+  /** The reason in words, for people. */
+  reason: string;
+}
+
 /** What a restore would do, computed before anything changes. */
 export interface RestorePlan {
   checkpoint: CheckpointMeta;
@@ -62,8 +95,10 @@ export interface RestorePlan {
   recreated: string[];
   /** Files created since the checkpoint (not ignored): deleted by the restore. */
   deleted: string[];
+  /** Files whose permission bits go back (contents unchanged). */
+  modeChanged: string[];
   /** Files the restore leaves alone, with why (ignored now, too large, in a nested repository, …). */
-  kept: { path: string; reason: string }[];
+  kept: KeptFile[];
 }
 
 /** Files-side result of a restore. */
@@ -75,7 +110,8 @@ export interface FilesRestoreResult {
   modified: string[];
   recreated: string[];
   deleted: string[];
-  kept: { path: string; reason: string }[];
+  modeChanged: string[];
+  kept: KeptFile[];
 }
 
 export type RestoreMode = 'all' | 'files' | 'transcript';
@@ -90,7 +126,8 @@ export interface RestoreOutcome {
   modified: string[];
   recreated: string[];
   deleted: string[];
-  kept: { path: string; reason: string }[];
+  modeChanged: string[];
+  kept: KeptFile[];
   messagesDeleted: number;
   checkpointsDropped: number;
   /** Set when the agent's own memory of the conversation no longer matches the transcript. */
@@ -99,11 +136,32 @@ export interface RestoreOutcome {
   agentAdvice: string | null;
 }
 
+/** A restore (or undo) that a killed or failed process left half-done: the next command finishes it. */
+export interface PendingRestore {
+  kind: 'restore' | 'undo';
+  /** The checkpoint being restored. */
+  checkpoint: string;
+  /** Holds everything as it was before: restoring it (or `undo` once finished) gets it back. */
+  safetyCheckpoint: string;
+  startedAt: number;
+  /** Whether any file may already have changed (false: it stopped before touching anything). */
+  started: boolean;
+}
+
+/** What finishing (or rolling back) an interrupted restore did. */
+export interface RecoveryOutcome {
+  pending: PendingRestore;
+  action: 'finished' | 'rolled-back' | 'discarded';
+  filesChanged: number;
+  kept: KeptFile[];
+}
+
 export interface UndoOutcome {
   undone: string;
   /** Checkpoint of the state just before the undo (the undo itself can be undone by restoring it). */
   safetyCheckpoint: string | null;
   filesChanged: number;
+  kept: KeptFile[];
   messagesRestored: number;
   checkpointsRestored: number;
 }

@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { BooError } from './errors';
 import { cleanGitEnv, runGit } from './git';
+import { ensurePrivateDir, writePrivateFile } from './privateFiles';
 
 export interface Workspace {
   /** Real path of the folder the user works in. */
@@ -14,6 +15,8 @@ export interface Workspace {
   kind: 'git' | 'shadow';
   /** The work tree's git directory (a linked worktree has its own). */
   gitDir: string;
+  /** Where objects, refs and the shared config live (the main git directory for a linked worktree). */
+  commonDir: string;
   /** The work tree git runs on: the repository's top level, or the folder itself. */
   topLevel: string;
   /** `root` relative to `topLevel` in posix form; '' when they are the same. Capture and restore stay inside it. */
@@ -35,13 +38,14 @@ export function defaultStateHome(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'boocode');
 }
 
-function checkFolder(dir: string): string {
+function checkFolder(dir: string, env: NodeJS.ProcessEnv): string {
   let real: string;
   try {
     real = fs.realpathSync(dir);
   } catch {
     throw new BooError('no-folder', `Folder ${dir} does not exist; pass an existing workspace folder with -C DIR.`);
   }
+  refuseHomeOrRoot(real, env);
   if (!fs.statSync(real).isDirectory()) {
     throw new BooError('no-folder', `${dir} is not a folder; pass a workspace folder with -C DIR.`);
   }
@@ -54,10 +58,24 @@ function checkFolder(dir: string): string {
   return real;
 }
 
+/** The home folder and `/` are never workspaces: checkpointing them would capture a whole disk. */
+export function refuseHomeOrRoot(real: string, env: NodeJS.ProcessEnv = process.env): void {
+  const homes = [env.HOME, os.homedir()].filter((home): home is string => !!home).map((home) => {
+    try {
+      return fs.realpathSync(home);
+    } catch {
+      return path.resolve(home);
+    }
+  });
+  if (real === path.parse(real).root || homes.includes(real)) {
+    throw new BooError('refused', `Not checkpointing ${real}: it is your home folder or the filesystem root; open a project folder instead.`);
+  }
+}
+
 const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
 export async function resolveWorkspace(dir: string, options: { stateHome?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Workspace> {
-  const root = checkFolder(dir);
+  const root = checkFolder(dir, options.env ?? process.env);
   const env = cleanGitEnv(options.env ?? process.env);
   const probe = await runGit(
     root,
@@ -82,6 +100,7 @@ export async function resolveWorkspace(dir: string, options: { stateHome?: strin
       root,
       kind: 'git',
       gitDir,
+      commonDir,
       topLevel,
       scope,
       key: scope ? `${worktreeId}:${scope}` : worktreeId,
@@ -97,15 +116,17 @@ export async function resolveWorkspace(dir: string, options: { stateHome?: strin
   const home = path.join(options.stateHome ?? defaultStateHome(options.env ?? process.env), 'shadow', hash(root, 16));
   const gitDir = path.join(home, 'git');
   if (!fs.existsSync(path.join(gitDir, 'HEAD'))) {
-    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-    await runGit(home, ['init', '--bare', '--quiet', '--template=', gitDir], env);
+    ensurePrivateDir(home);
+    // --shared=0600: every object and file of the shadow repository is readable by its owner only.
+    await runGit(home, ['init', '--bare', '--quiet', '--template=', '--shared=0600', gitDir], env);
     await runGit(home, ['--git-dir', gitDir, 'config', 'core.bare', 'false'], env);
-    fs.writeFileSync(path.join(home, 'folder.txt'), `${root}\n`);
+    writePrivateFile(path.join(home, 'folder.txt'), `${root}\n`);
   }
   return {
     root,
     kind: 'shadow',
     gitDir,
+    commonDir: gitDir,
     topLevel: root,
     scope: '',
     key: 'folder',

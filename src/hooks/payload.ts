@@ -19,6 +19,11 @@ export interface TurnBegin {
   prompt: string;
   /** Folder the agent works in, when the payload says. */
   cwd: string | null;
+  /**
+   * When the agent says the event fired (Copilot's `timestamp`): two hook processes carrying the
+   * same one are one event seen twice, not two turns.
+   */
+  firedAt?: string | null;
 }
 
 export interface TurnEnd {
@@ -31,6 +36,7 @@ export interface TurnEnd {
   /** A transcript file the reply can be read from when `reply` is null. */
   transcriptPath: string | null;
   cwd: string | null;
+  firedAt?: string | null;
 }
 
 export interface Ignored {

@@ -7,6 +7,8 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describeError } from '../core/errors';
+import { cleanGitEnv } from '../core/git';
+import { makePrivate } from '../core/privateFiles';
 import { openCheckpoints } from '../core/service';
 import type { CliIO } from '../cli/io';
 import { AGENT_SPECS } from './agents';
@@ -25,8 +27,10 @@ export interface HookRunOptions {
 
 const LOG_FILE = 'hooks.log';
 const LOG_MAX_BYTES = 1024 * 1024;
-/** A second identical start or end of the same session within this time is the same turn seen twice. */
-const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
+/** Copilot's two copies of one event arrive within this time (when the payload has no timestamp). */
+const DOUBLE_FIRE_MS = 5 * 1000;
+/** Copies carrying the same event timestamp are one event for this long. */
+const DUPLICATE_EVENT_MS = 10 * 60 * 1000;
 
 /** Environment variables some agents set to the project's top folder. */
 const PROJECT_DIR_ENV: Partial<Record<AgentName, string>> = { 'claude-code': 'CLAUDE_PROJECT_DIR', gemini: 'GEMINI_PROJECT_DIR' };
@@ -57,7 +61,8 @@ class HookLog {
         // no log yet
       }
       const stamp = new Date().toISOString();
-      fs.appendFileSync(file, this.lines.map((line) => `${stamp} ${this.agent} ${line}\n`).join(''));
+      fs.appendFileSync(file, this.lines.map((line) => `${stamp} ${this.agent} ${line}\n`).join(''), { mode: 0o600 });
+      makePrivate(file);
     } catch {
       // the log is a convenience; stderr already has the line
     }
@@ -124,38 +129,37 @@ export function chooseWorkspace(input: WorkspaceInput): string {
 
 /** The state folder of a git workspace that already has one, without creating anything. */
 function existingStateDir(dir: string): string | null {
-  const probe = spawnSync('git', ['rev-parse', '--absolute-git-dir'], { cwd: dir, encoding: 'utf8', timeout: 3000 });
+  // A clean environment: an inherited GIT_DIR must never send our log into another repository.
+  const probe = spawnSync('git', ['rev-parse', '--absolute-git-dir'], { cwd: dir, encoding: 'utf8', timeout: 3000, env: cleanGitEnv(process.env) });
   if (probe.status !== 0) return null;
   const stateDir = path.join(probe.stdout.trim(), 'boocode');
   return isDirectory(stateDir) ? stateDir : null;
 }
 
 /**
- * Marks a turn start or end as seen; false when the same one (same session and text) was seen
- * moments ago, e.g. Copilot in VS Code running both Claude Code's hooks and its own.
+ * Marks one agent event as seen; false when the very same event was seen already. Only Copilot
+ * fires one event twice (VS Code runs Claude Code's hook files and its own): the copies carry the
+ * same `timestamp`, or arrive within a few seconds of each other. A prompt sent again later (what
+ * an interrupted turn produces) is a new turn and is always recorded.
  */
-export function firstSighting(stateDir: string, kind: 'begin' | 'end', sessionId: string, text: string, now = Date.now()): boolean {
+export function firstSighting(stateDir: string, kind: 'begin' | 'end', sessionId: string, text: string, firedAt: string | null, now = Date.now()): boolean {
   const dir = path.join(stateDir, 'hook-turns');
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const hash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 20);
-  const session = hash(sessionId);
-  const marker = path.join(dir, `${kind}-${session}-${hash(text)}`);
-  let first = true;
+  const marker = path.join(dir, `${kind}-${hash(sessionId)}-${hash(`${firedAt ?? ''}\0${text}`)}`);
+  const window = firedAt ? DUPLICATE_EVENT_MS : DOUBLE_FIRE_MS;
   try {
-    fs.closeSync(fs.openSync(marker, 'wx'));
+    fs.closeSync(fs.openSync(marker, 'wx', 0o600));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return true;
-    first = now - fs.statSync(marker).mtimeMs > DUPLICATE_WINDOW_MS;
-    if (first) fs.utimesSync(marker, now / 1000, now / 1000);
+    if (now - fs.statSync(marker).mtimeMs <= window) return false;
+    fs.utimesSync(marker, now / 1000, now / 1000);
   }
-  if (!first) return false;
-  // A new start forgets the last end and the other way round, so a repeated prompt ("go on") or
-  // reply in a later turn is recorded; markers a day old are dropped.
-  const other = kind === 'begin' ? 'end' : 'begin';
+  // Markers a day old are dropped.
   for (const name of fs.readdirSync(dir)) {
     const full = path.join(dir, name);
     try {
-      if (name.startsWith(`${other}-${session}-`) || now - fs.statSync(full).mtimeMs > 24 * 3600 * 1000) fs.unlinkSync(full);
+      if (now - fs.statSync(full).mtimeMs > 24 * 3600 * 1000) fs.unlinkSync(full);
     } catch {
       // gone already
     }
@@ -242,7 +246,7 @@ export async function runHook(io: CliIO, options: HookRunOptions = {}): Promise<
 
 async function record(checkpoints: Awaited<ReturnType<typeof openCheckpoints>>, event: Exclude<HookEvent, { kind: 'ignore' }>, log: HookLog): Promise<void> {
   if (event.kind === 'begin') {
-    if (!firstSighting(checkpoints.stateDir, 'begin', event.sessionId, event.prompt)) return;
+    if (event.agent === 'copilot' && !firstSighting(checkpoints.stateDir, 'begin', event.sessionId, event.prompt, event.firedAt ?? null)) return;
     const result = await checkpoints.beginTurn({ sessionId: event.sessionId, prompt: event.prompt, agent: event.agent });
     if (result.warning) log.warn(result.warning);
     return;
@@ -250,7 +254,7 @@ async function record(checkpoints: Awaited<ReturnType<typeof openCheckpoints>>, 
   let reply = event.reply;
   if (reply === null && event.transcriptPath) reply = await replyFromTranscriptFile(checkpoints, event.sessionId, event.transcriptPath, log);
   if (reply === null) return; // nothing to record (e.g. Cursor's stop after afterAgentResponse)
-  if (!firstSighting(checkpoints.stateDir, 'end', event.sessionId, reply)) return;
+  if (event.agent === 'copilot' && !firstSighting(checkpoints.stateDir, 'end', event.sessionId, reply, event.firedAt ?? null)) return;
   await checkpoints.endTurn({ sessionId: event.sessionId, reply });
 }
 

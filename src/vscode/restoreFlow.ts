@@ -2,7 +2,7 @@
 // unsaved editors, show progress, offer Undo, and warn when the agent's memory no longer matches.
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import type { CheckpointInfo, RestoreMode, RestoreOutcome, RestorePlan, UndoOutcome } from '../core/types';
+import type { CheckpointInfo, KeptFile, PendingRestore, RestoreMode, RestoreOutcome, RestorePlan, UndoOutcome } from '../core/types';
 import { checkpointLabel, countLabel, listFew, relativeTime } from './format';
 import type { Prompter } from './prompter';
 import type { FolderModel, WorkspaceModel } from './workspaceModel';
@@ -36,6 +36,8 @@ export const CHOICE = {
   saveUndo: 'Save and Undo',
   discardUndo: 'Discard My Edits and Undo',
   undo: 'Undo',
+  finish: 'Finish It',
+  rollBack: 'Roll Back',
 } as const;
 
 const LISTED = 8;
@@ -44,6 +46,13 @@ function fileList(paths: readonly string[]): string {
   const shown = paths.slice(0, LISTED).map((p) => `    ${p}`);
   if (paths.length > LISTED) shown.push(`    … and ${paths.length - LISTED} more`);
   return shown.join('\n');
+}
+
+/** Kept files grouped by why, so a long list still reads in a few lines. */
+function keptList(kept: readonly KeptFile[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const file of kept) byReason.set(file.reason, [...(byReason.get(file.reason) ?? []), file.path]);
+  return [...byReason].map(([reason, paths]) => `    ${listFew(paths)}: ${reason}`).join('\n');
 }
 
 /** The confirmation's text: what will change and, separately, what will be deleted. */
@@ -55,13 +64,14 @@ export function describePlan(plan: RestorePlan, mode: RestoreMode | undefined, i
     if (plan.deleted.length) {
       parts.push(`${countLabel(plan.deleted.length, 'file')} created since then will be DELETED:\n${fileList(plan.deleted)}`);
     }
-    if (!changing.length && !plan.deleted.length) parts.push('Your files already match this checkpoint.');
-    if (plan.kept.length) parts.push(`Left alone: ${listFew(plan.kept.map((k) => `${k.path} (${k.reason})`))}.`);
+    if (plan.modeChanged.length) parts.push(`${countLabel(plan.modeChanged.length, 'file')} get their permissions back:\n${fileList(plan.modeChanged)}`);
+    if (!changing.length && !plan.deleted.length && !plan.modeChanged.length) parts.push('Your files already match this checkpoint.');
+    if (plan.kept.length) parts.push(`${countLabel(plan.kept.length, 'file')} will be left alone:\n${keptList(plan.kept)}`);
   }
   if (inSession && mode !== 'files') {
     parts.push('“Files and Transcript” also removes this prompt and everything after it from the transcript.');
   }
-  parts.push('A safety checkpoint is taken first: Undo Last Restore brings everything back.');
+  parts.push('A safety checkpoint of everything as it is now is taken first: Undo Last Restore brings it all back. Files that change while the restore runs are kept as they are.');
   return parts.join('\n\n');
 }
 
@@ -128,6 +138,8 @@ export function restoreMessage(checkpoint: CheckpointInfo, outcome: RestoreOutco
       const deleted = outcome.deleted.length ? ` (${outcome.deleted.length} deleted)` : '';
       parts.push(`Restored ${label}: ${countLabel(outcome.filesChanged, 'file')} changed${deleted}.`);
     }
+    if (outcome.kept.length) parts.push(`${countLabel(outcome.kept.length, 'file')} left alone (${listFew([...new Set(outcome.kept.map((kept) => kept.code))])}).`);
+    if (outcome.safetyCheckpoint) parts.push(`What you had is in safety checkpoint ${outcome.safetyCheckpoint}.`);
   } else {
     parts.push(`Trimmed the transcript back to ${label}.`);
   }
@@ -158,6 +170,51 @@ export async function undoLastRestore(deps: RestoreDependencies, folder: FolderM
   if (outcome.messagesRestored) parts.push(`${countLabel(outcome.messagesRestored, 'message')} back in the transcript`);
   void deps.prompter.notify('info', `${parts.join(', ')}.`);
   return outcome;
+}
+
+/**
+ * A restore or undo that a killed or crashed process left half-done, found when the extension
+ * starts: offered as Finish It (complete it; Undo then reverses it) or Roll Back (complete it and
+ * undo it at once, back to how everything was before it started).
+ */
+export async function offerInterruptedRestores(deps: RestoreDependencies): Promise<void> {
+  for (const folder of deps.model.folders) {
+    let pending: PendingRestore | null;
+    try {
+      pending = (await folder.store()).pendingRestore();
+    } catch {
+      continue;
+    }
+    if (!pending) continue;
+    const what = pending.kind === 'undo' ? 'An undo' : `A restore to checkpoint ${pending.checkpoint}`;
+    const safety = pending.safetyCheckpoint ? ` Everything as it was before is in safety checkpoint ${pending.safetyCheckpoint}.` : '';
+    const choice = await deps.prompter.notify('warning', `${what} in ${folder.name} was interrupted ${relativeTime(pending.startedAt)}.${safety} Finish it, or roll back to how things were before it started?`, CHOICE.finish, CHOICE.rollBack);
+    if (choice !== CHOICE.finish && choice !== CHOICE.rollBack) continue;
+    await recoverInterrupted(deps, folder, choice === CHOICE.finish ? 'finish' : 'roll-back');
+  }
+}
+
+/** Finishes (or rolls back) an interrupted restore in `folder`, and says what happened. */
+export async function recoverInterrupted(deps: RestoreDependencies, folder: FolderModel, action: 'finish' | 'roll-back'): Promise<void> {
+  const store = await folder.store();
+  const before = openFileUris(folder);
+  const outcome = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: action === 'finish' ? 'Finishing the interrupted restore…' : 'Rolling back the interrupted restore…' },
+    () => store.recoverRestore(action),
+  );
+  await showRestoredContents(before);
+  deps.model.refresh(folder);
+  if (!outcome) return;
+  deps.log(`Interrupted restore of ${outcome.pending.checkpoint} ${outcome.action}: ${outcome.filesChanged} files, ${outcome.kept.length} left alone`);
+  const message =
+    outcome.action === 'rolled-back'
+      ? `Rolled back: your files are as they were before the interrupted restore.`
+      : outcome.action === 'finished'
+        ? `Finished the interrupted restore: ${countLabel(outcome.filesChanged, 'file')} changed.`
+        : `The interrupted restore could not be finished and was given up; safety checkpoint ${outcome.pending.safetyCheckpoint} holds what you had.`;
+  void deps.prompter.notify(outcome.action === 'discarded' ? 'warning' : 'info', message, ...(outcome.action === 'finished' ? [CHOICE.undo] : [])).then((choice) => {
+    if (choice === CHOICE.undo) void vscode.commands.executeCommand('boocode.undoRestore', folder.uri);
+  });
 }
 
 function openFileUris(folder: FolderModel): vscode.Uri[] {

@@ -14,6 +14,7 @@ export function parseCopilot(payload: Payload, _env: NodeJS.ProcessEnv = {}): Ho
   if (!event && typeof payload.prompt === 'string') event = 'userPromptSubmitted';
   if (!event && ('stopReason' in payload || 'stop_reason' in payload || 'stop_hook_active' in payload)) event = 'agentStop';
   const cwd = pickString(payload, 'cwd');
+  const firedAt = typeof payload.timestamp === 'string' || typeof payload.timestamp === 'number' ? String(payload.timestamp) : null;
   if (event && BEGIN.has(event)) {
     return {
       kind: 'begin',
@@ -22,6 +23,7 @@ export function parseCopilot(payload: Payload, _env: NodeJS.ProcessEnv = {}): Ho
       sessionId: requireString(payload, 'session id', 'session_id', 'sessionId'),
       prompt: requirePrompt(payload, 'prompt'),
       cwd,
+      firedAt,
     };
   }
   if (event && END.has(event)) {
@@ -33,6 +35,7 @@ export function parseCopilot(payload: Payload, _env: NodeJS.ProcessEnv = {}): Ho
       reply: optionalReply(payload, 'last_assistant_message', 'lastAssistantMessage'),
       transcriptPath: pickString(payload, 'transcript_path', 'transcriptPath'),
       cwd,
+      firedAt,
     };
   }
   return notATurnEvent('copilot', event);

@@ -1,0 +1,250 @@
+// Captures the work tree into a commit. `git status` against our private index finds what changed
+// (the stat cache makes that cost about one `git status`); those files are read once, byte for
+// byte, and streamed with the previous tree into fast-import, which writes only the changed trees
+// and the commit. The index is brought up to date in parallel, so its stat cache stays warm. Every
+// file git or the disk will not give us is left out and reported, never the whole checkpoint.
+import { describeError } from '../errors';
+import { chunkArgs, Git } from '../git';
+import { PrivateRepo } from '../privateRepo';
+import { diskPath, isWithin, joinRaw, matchesPathspec, parentsOf, pathspecFor, RawPath, rawFromText, splitRaw } from '../rawPath';
+import { sameStamp, stampOf } from '../fileState';
+import { SkipReason } from '../types';
+import { Workspace } from '../workspace';
+import { Candidate, classify, unreadableRoot } from './candidates';
+import { decodeModes, encodeModes, forgetUnder, ModeManifest, noteMode } from './modes';
+import { PrivateIndex } from './privateIndex';
+import { isBrokenIndexError, isMissingObjectError, parseStatus, StatusReport } from './status';
+import { TreeWriter } from './treeWriter';
+
+export interface RawSkipped {
+  path: RawPath;
+  reason: SkipReason;
+  size?: number;
+}
+
+export interface CaptureContext {
+  ws: Workspace;
+  repo: PrivateRepo;
+  index: PrivateIndex;
+  maxFileBytes: number;
+  /** The user's exclude patterns (`boocode.checkpoints.exclude`). */
+  exclude: readonly string[];
+  notice: (line: string) => void;
+  /** The repository's HEAD now (null on an unborn branch or in a plain folder). */
+  head: () => Promise<string | null>;
+}
+
+export interface CaptureRequest {
+  /** The new commit's parent (HEAD for a checkpoint; none for an anchor of the index). */
+  parent: string | null;
+  /** The commit message, once the capture knows what it left out and the modes it saw. */
+  message: (skipped: RawSkipped[], modes: ModeManifest) => string;
+  /** A ref to create at the commit, in the same transaction that moves our anchor to it. */
+  createRef?: string;
+}
+
+export interface CaptureResult {
+  commit: string;
+  tree: string;
+  skipped: RawSkipped[];
+  /** Modes recorded with this capture: the non-default ones carried along, plus every path read now. */
+  modes: ModeManifest;
+}
+
+const isIgnoreFile = (file: string) => file === '.gitignore' || file.endsWith('/.gitignore');
+
+export async function capture(ctx: CaptureContext, request: CaptureRequest): Promise<CaptureResult> {
+  try {
+    return await captureOnce(ctx, request);
+  } catch (error) {
+    const message = describeError(error);
+    // A damaged index or objects pruned from under it (git gc): rebuild once and capture again.
+    if (isBrokenIndexError(message)) await ctx.index.rebuild('it was damaged');
+    else if (isMissingObjectError(message)) await ctx.index.rebuild('objects it referred to were removed, e.g. by git gc');
+    else throw error;
+    return captureOnce(ctx, request);
+  }
+}
+
+async function captureOnce(ctx: CaptureContext, request: CaptureRequest): Promise<CaptureResult> {
+  const { ws, repo, index } = ctx;
+  await repo.sync(await ctx.head());
+  const state = await index.prepare();
+  // Our HEAD is the commit of the tree our index holds: status then has almost nothing to compare.
+  if (state.tree && state.anchor) repo.setHead(state.anchor);
+  const git = repo.captureGit(index.file);
+
+  const status = await runStatus(git, ws.scope);
+  const skipped: RawSkipped[] = [];
+  const deletions = new Set<RawPath>();
+  const forced = new Set<RawPath>();
+
+  // Folders git could not read: their files leave the checkpoint (never stale content shown as current).
+  const unreadable = [...new Set(status.unreadable.map((file) => unreadableRoot(ws.topLevel, file)))];
+  for (const folder of unreadable) skipped.push({ path: folder, reason: 'unreadable' });
+  for (const file of await listIndexed(git, unreadable)) {
+    deletions.add(file);
+    forced.add(file);
+  }
+  const insideUnreadable = (file: RawPath) => unreadable.some((folder) => isWithin(file, folder));
+
+  // New folders (and files that became folders) are listed file by file; repositories inside stay out.
+  const folders = [...status.folders, ...status.paths.filter((file) => stampOf(diskPath(ws.topLevel, file))?.kind === 'dir')];
+  const expanded = await expandFolders(git, folders);
+  skipped.push(...expanded.nested.map((folder) => ({ path: folder, reason: 'nested-repository' as const })));
+
+  // Files that became ignored (by any source) leave the index, as they leave git's view.
+  const ignoreKey = index.ignoreKey(ctx.exclude);
+  const fullSweep = ignoreKey !== state.ignoreKey || status.paths.some(isIgnoreFile);
+  const dropped = await index.sweepIgnored(state, ctx.exclude.map(rawFromText), fullSweep);
+  state.ignoreKey = ignoreKey;
+  for (const file of dropped) {
+    deletions.add(file);
+    forced.add(file);
+  }
+
+  const wanted = new Set<RawPath>([...status.paths, ...expanded.files, ...state.rehash]);
+  const read = classify(
+    ws.topLevel,
+    [...wanted].filter((file) => !deletions.has(file) && !insideUnreadable(file) && !isWithin(file, '.git')),
+    ctx.maxFileBytes,
+  );
+  skipped.push(...read.skipped);
+  const puts = read.candidates.filter((candidate): candidate is Extract<Candidate, { kind: 'file' | 'link' }> => candidate.kind !== 'delete');
+  for (const candidate of read.candidates) {
+    if (candidate.kind !== 'delete') continue;
+    deletions.add(candidate.path);
+    if (candidate.force) forced.add(candidate.path);
+  }
+
+  // Modes: the non-default ones are carried from capture to capture; a checkpoint also records the
+  // exact mode of every path it read, default or not (so restoring it, or undoing to it, is exact).
+  const modes = decodeModes(state.modes);
+  for (const file of deletions) forgetUnder(modes, file);
+  // Folders recorded around deleted paths that are gone now (or are no longer folders) are forgotten.
+  for (const folder of new Set([...deletions].flatMap((file) => parentsOf(file) as string[]))) {
+    if (modes.has(folder as RawPath) && stampOf(diskPath(ws.topLevel, folder))?.kind !== 'dir') forgetUnder(modes, folder);
+  }
+  const seen = new Map<RawPath, number>();
+  const dirModes = new Map<string, number>();
+  for (const put of puts) {
+    forgetUnder(modes, put.path); // whatever was recorded at or under this path (it was a folder?) is gone
+    if (put.kind === 'file') {
+      noteMode(modes, put.path, put.mode === '100755' ? 'exec' : 'file', put.stamp.mode, state.umask);
+      seen.set(put.path, put.stamp.mode & 0o7777);
+    }
+    for (const parent of parentsOf(put.path)) {
+      if (!dirModes.has(parent)) dirModes.set(parent, stampOf(diskPath(ws.topLevel, parent))?.mode ?? -1);
+    }
+  }
+  for (const [folder, mode] of dirModes) if (mode >= 0) noteMode(modes, folder as RawPath, 'dir', mode, state.umask);
+  const recorded: ModeManifest = new Map([...modes, ...seen]);
+
+  // The base tree: the previous capture's, or (first capture, or after anything unusual) the index's own.
+  const base = state.tree ?? (await writeIndexTree(git));
+  const writer = new TreeWriter(git, repo.dir);
+  const marks: { path: RawPath; mode: string; mark: string }[] = [];
+  const indexUpdate = updateIndex(git, puts, [...deletions], forced);
+  let written: { commit: string; tree: string };
+  try {
+    for (const put of puts) marks.push({ path: put.path, mode: put.mode, mark: await writer.blob(put.content) });
+    written = await writer.commit({
+      base,
+      deletions: [...deletions],
+      puts: marks,
+      message: request.message(skipped, recorded),
+      parent: request.parent,
+      time: Math.floor(Date.now() / 1000),
+    });
+  } catch (error) {
+    writer.abort();
+    await indexUpdate.catch(() => undefined);
+    index.forgetTree();
+    throw error;
+  }
+  const indexOk = await indexUpdate;
+  // A file that changed after we read it may be in the index with other bytes than in the tree: the
+  // next capture then rebuilds its base from the index instead of trusting this tree.
+  const settled = indexOk && puts.every((put) => sameStamp(put.stamp, stampOf(diskPath(ws.topLevel, put.path))));
+
+  const refs = [`update ${index.anchorRef} ${written.commit}\n`];
+  if (request.createRef) refs.unshift(`create ${request.createRef} ${written.commit}\n`);
+  await repo.realGit().run(['update-ref', '--stdin'], { input: refs.join('') });
+  repo.setHead(written.commit);
+  index.writeState({
+    ...state,
+    tree: settled ? written.tree : null,
+    anchor: written.commit,
+    modes: encodeModes(modes),
+    rehash: [],
+  });
+  return { commit: written.commit, tree: written.tree, skipped, modes: recorded };
+}
+
+/**
+ * `git status` against our index. git reads changed files through mmap, so a file truncated while
+ * it reads dies with SIGBUS: status is tried again once, then the same answer is put together from
+ * commands that never read file contents (diff-files reports stat changes, ls-files new files).
+ */
+async function runStatus(git: Git, scope: string): Promise<StatusReport> {
+  const pathspec = scope ? ['--', `:(top,literal)${scope}`] : [];
+  const args = ['-c', 'core.untrackedCache=true', 'status', '--porcelain=v1', '-z', '--untracked-files=normal', '--no-renames', '--ignore-submodules=all', ...pathspec];
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const result = await git.run(args, { allowSignal: true });
+    if (!result.signal) return parseStatus(result.stdout, result.stderr);
+  }
+  const changed = await git.run(['diff-files', '-z', '--name-only', '--ignore-submodules=all', ...pathspec]);
+  const untracked = await git.run(['ls-files', '-z', '-o', '--exclude-standard', '--directory', '--no-empty-directory', ...pathspec]);
+  const report = parseStatus(Buffer.alloc(0), changed.stderr + untracked.stderr);
+  for (const file of splitRaw(changed.stdout)) report.paths.push(file);
+  for (const file of splitRaw(untracked.stdout)) (file.endsWith('/') ? report.folders : report.paths).push((file.endsWith('/') ? file.slice(0, -1) : file) as RawPath);
+  return report;
+}
+
+/** Files of our index inside the given folders. */
+async function listIndexed(git: Git, folders: RawPath[]): Promise<RawPath[]> {
+  if (folders.length === 0) return [];
+  const found: RawPath[] = [];
+  for (const chunk of chunkArgs(folders.map((folder) => pathspecFor(folder, { folder: true })))) {
+    found.push(...splitRaw((await git.run(['ls-files', '-z', '--', ...chunk])).stdout));
+  }
+  return found.filter((file) => folders.some((folder) => matchesPathspec(file, folder)));
+}
+
+/** Files inside new untracked folders (ignored ones left out); a folder that is itself a repository is reported instead. */
+async function expandFolders(git: Git, folders: RawPath[]): Promise<{ files: RawPath[]; nested: RawPath[] }> {
+  const files: RawPath[] = [];
+  const nested: RawPath[] = [];
+  if (folders.length === 0) return { files, nested };
+  for (const chunk of chunkArgs(folders.map((folder) => pathspecFor(folder, { folder: true })))) {
+    const listed = await git.run(['ls-files', '-z', '-o', '--exclude-standard', '--', ...chunk]);
+    for (const entry of splitRaw(listed.stdout)) {
+      if (!folders.some((folder) => matchesPathspec(entry.endsWith('/') ? entry.slice(0, -1) : entry, folder))) continue;
+      if (entry.endsWith('/')) nested.push(entry.slice(0, -1) as RawPath);
+      else files.push(entry);
+    }
+  }
+  return { files, nested };
+}
+
+/** The tree of the index as it is (before this capture's changes). */
+async function writeIndexTree(git: Git): Promise<string> {
+  return (await git.text(['write-tree'])).trim();
+}
+
+/**
+ * Records the new state of the changed paths in our index (stat cache and blobs). Never fails the
+ * capture: a problem only means the next capture rebuilds its base from the index.
+ */
+async function updateIndex(git: Git, puts: { path: RawPath }[], deletions: RawPath[], forced: Set<RawPath>): Promise<boolean> {
+  try {
+    const force = deletions.filter((file) => forced.has(file));
+    if (force.length > 0) await git.run(['update-index', '--force-remove', '-z', '--stdin'], { input: joinRaw(force) });
+    const plain = [...deletions.filter((file) => !forced.has(file)), ...puts.map((put) => put.path)];
+    if (plain.length === 0) return true;
+    const result = await git.run(['update-index', '--add', '--remove', '--replace', '-z', '--stdin'], { input: joinRaw(plain), okCodes: [0, 128], allowSignal: true });
+    return result.code === 0 && !result.signal;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,54 @@
+// A restore's plan: every file operation it would make, computed from the safety capture (the
+// present) and the target checkpoint before anything changes, with what it must leave alone and
+// why. Nothing here writes to the work tree.
+import { CaptureResult } from '../capture/capture';
+import { CheckpointEngine, StoredCheckpoint } from '../engine';
+import { RawPath } from '../rawPath';
+import { KeptCode } from '../types';
+import { keepReasons } from './keepRules';
+
+export interface EntryState {
+  /** Git tree mode: 100644, 100755 or 120000. */
+  mode: string;
+  blob: string;
+}
+
+export interface FileOp {
+  /** Raw path relative to the work tree's top level. */
+  path: RawPath;
+  action: 'write' | 'delete' | 'chmod';
+  change: 'added' | 'modified' | 'deleted' | 'typechange' | 'mode';
+  /** What the safety checkpoint holds at this path (null: nothing). */
+  before: EntryState | null;
+  /** What the target checkpoint holds (null: nothing). */
+  after: EntryState | null;
+  /** Permission bits to give the path, when the target recorded them (null: as a checkout would). */
+  perm: number | null;
+}
+
+export interface PlannedRestore {
+  ops: FileOp[];
+  kept: { path: RawPath; code: KeptCode }[];
+}
+
+export async function planRestore(engine: CheckpointEngine, target: StoredCheckpoint, current: CaptureResult): Promise<PlannedRestore> {
+  const changes = await engine.treeChanges(current.tree, target.commit, false);
+  const ops: FileOp[] = [];
+  const changed = new Set<string>();
+  for (const change of changes) {
+    changed.add(change.path);
+    const before = change.status === 'added' ? null : { mode: change.oldMode, blob: change.oldBlob };
+    const after = change.status === 'deleted' ? null : { mode: change.newMode, blob: change.newBlob };
+    const perm = after && after.mode !== '120000' ? (target.modes.get(change.path) ?? null) : null;
+    ops.push({ path: change.path, action: after ? 'write' : 'delete', change: change.status, before, after, perm });
+  }
+  // Permission bits the target recorded that differ now, on files whose contents are the same. A
+  // mode is only ever narrowed back to what was recorded, never widened from an absence.
+  const scope = engine.ws.scope;
+  for (const [file, perm] of target.modes) {
+    if (changed.has(file) || (scope && !file.startsWith(`${scope}/`))) continue;
+    ops.push({ path: file, action: 'chmod', change: 'mode', before: null, after: null, perm });
+  }
+  const kept = await keepReasons(engine, target, current, ops);
+  return { ops: ops.filter((op) => !kept.has(op.path)), kept: [...kept].map(([path, code]) => ({ path, code })) };
+}
