@@ -76,6 +76,7 @@ class Extension extends Disposable {
         statusBar,
         timeline,
         transcripts,
+        offerInterruptedRestores: () => offerInterruptedRestores(flow),
       };
     }
 

@@ -2,9 +2,11 @@
 // changes and what is deleted, unsaved editors are never clobbered, open editors show the restored
 // contents, the transcript is trimmed, and Undo brings everything back.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Message } from '../../src/core/types';
-import { agentTurn, Api, cli, extensionApi, file, read, usePrompter, waitFor, write } from './support';
+import { agentTurn, Api, cli, extensionApi, file, read, usePrompter, waitFor, workspaceDir, write } from './support';
 
 describe('Restore and undo', function () {
   this.timeout(90000);
@@ -53,7 +55,7 @@ describe('Restore and undo', function () {
 
     const note = prompter().notes.at(-1)!;
     assert.strictEqual(note.severity, 'warning', 'the agent context is stale, so it is a warning');
-    assert.match(note.message, /Restored “Before: Rewrite the app \(all\)”: 2 files changed \(1 deleted\)\. 2 messages removed from the transcript\./);
+    assert.match(note.message, /Restored “Before: Rewrite the app \(all\)”: 2 files changed \(1 deleted\)\. What you had is in safety checkpoint [0-9a-z]+-[0-9a-z]+\. 2 messages removed from the transcript\./);
     assert.match(note.message, /claude-code still remembers the conversation/);
     assert.deepStrictEqual(note.actions, ['Undo']);
 
@@ -65,6 +67,30 @@ describe('Restore and undo', function () {
     assert.match(prompter().notes.at(-1)!.message, /^Undid the restore: 2 files changed back, 2 messages back in the transcript\.$/);
     assert.deepStrictEqual(prompter().errors(), []);
     assert.deepStrictEqual(prompter().unexpected, []);
+  });
+
+  it('lists in the confirmation what will be left alone and why, and leaves it alone', async () => {
+    const session = `restore-kept-${Date.now()}`;
+    write('notes/local.txt', 'my notes then\n');
+    const appBefore = read('src/app.js');
+    const checkpoint = agentTurn(session, 'Rewrite the app (kept)', () => write('src/app.js', "console.log('after kept');\n"));
+    const exclude = path.join(workspaceDir(), '.git/info/exclude');
+    const excludeBefore = fs.existsSync(exclude) ? fs.readFileSync(exclude, 'utf8') : '';
+    fs.mkdirSync(path.dirname(exclude), { recursive: true });
+    fs.writeFileSync(exclude, `${excludeBefore}\nnotes/\n`);
+    try {
+      write('notes/local.txt', 'my notes now, ignored through info/exclude\n');
+      prompter().answer('Restore Files');
+      await vscode.commands.executeCommand('boocode.restoreFilesOnly', checkpoint.id);
+      const [confirm] = prompter().asked;
+      assert.match(confirm.detail, /1 file will be left alone:\n {4}notes\/local\.txt: ignored now \(\.gitignore, info\/exclude or core\.excludesFile\): never touched/);
+      assert.strictEqual(read('notes/local.txt'), 'my notes now, ignored through info/exclude\n', 'the ignored file is left alone');
+      assert.strictEqual(read('src/app.js'), appBefore, 'the rest is restored');
+      assert.match(prompter().notes.at(-1)!.message, /1 file left alone \(ignored\)\./);
+    } finally {
+      fs.writeFileSync(exclude, excludeBefore);
+      fs.rmSync(file('notes'), { recursive: true, force: true });
+    }
   });
 
   it('changes nothing when the confirmation is cancelled', async () => {

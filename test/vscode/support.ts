@@ -21,6 +21,8 @@ export interface Testing {
   tree: CheckpointTree;
   statusBar: CheckpointStatusBar;
   timeline: CheckpointTimeline;
+  /** What activation does after start-up: offers to finish or roll back an interrupted restore. */
+  offerInterruptedRestores(): Promise<void>;
 }
 
 export type Api = BooCodeCheckpointsApi & { testing: Testing };
@@ -117,6 +119,7 @@ export class ScriptedPrompter implements Prompter {
   private readonly askAnswers: Answer<string>[] = [];
   private readonly pickAnswers: ((items: readonly PickItem<unknown>[]) => unknown)[] = [];
   private readonly inputAnswers: (string | undefined)[] = [];
+  private readonly notifyAnswers: string[] = [];
 
   /** Next modal answer: a button label, or undefined for Cancel. */
   answer(choice: string | undefined): this {
@@ -135,6 +138,11 @@ export class ScriptedPrompter implements Prompter {
     const next = this.pickAnswers.shift();
     if (!next) this.unexpected.push(`pick: ${placeHolder}`);
     return next ? (next(items) as T | undefined) : undefined;
+  }
+  /** Next notification that offers `action` gets it clicked. */
+  click(action: string): this {
+    this.notifyAnswers.push(action);
+    return this;
   }
   type(text: string | undefined): this {
     this.inputAnswers.push(text);
@@ -159,7 +167,8 @@ export class ScriptedPrompter implements Prompter {
   }
   notify(severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Thenable<string | undefined> {
     this.notes.push({ severity, message, actions });
-    return Promise.resolve(undefined);
+    const index = this.notifyAnswers.findIndex((action) => actions.includes(action));
+    return Promise.resolve(index < 0 ? undefined : this.notifyAnswers.splice(index, 1)[0]);
   }
   errors(): string[] {
     return this.notes.filter((note) => note.severity === 'error').map((note) => note.message);
