@@ -65,6 +65,8 @@ interface RecordedMeta {
 export interface StoredCheckpoint extends CheckpointMeta {
   rawSkipped: RawSkipped[];
   modes: ModeManifest;
+  /** The umask the modes were recorded against: a path absent from `modes` had the default for it (null: older versions). */
+  umask: number | null;
   /** False for checkpoints of older versions, whose blobs went through git's filters. */
   rawBytes: boolean;
 }
@@ -189,7 +191,8 @@ export class CheckpointEngine {
       skipped: scopeSkipped(this.ws.scope, skipped),
       prompt: input.prompt ? input.prompt.slice(0, 2000) : null,
       modes: encodeModes(modes),
-      umask: state?.umask,
+      // Without a umask the modes are partial (a large index whose sweep has not reported): absence then means unknown.
+      umask: state?.modesSwept === false ? undefined : state?.umask,
     };
   }
 
@@ -395,6 +398,7 @@ function storedOf(recorded: RecordedMeta, commit: string, ref: string, head: str
     prompt: recorded.prompt ?? null,
     rawSkipped: recorded.v === 2 ? rawSkipped : rawSkipped.map((file) => ({ ...file, path: Buffer.from(file.path, 'utf8').toString('latin1') as RawPath })),
     modes,
+    umask: recorded.v === 2 && typeof recorded.umask === 'number' ? recorded.umask : null,
     rawBytes: recorded.v === 2,
   };
 }

@@ -27,6 +27,16 @@ export function stampOf(full: Buffer | string): FileStamp | null {
 export const sameStamp = (a: FileStamp | null, b: FileStamp | null): boolean =>
   a === b || (!!a && !!b && a.kind === b.kind && a.ino === b.ino && a.size === b.size && a.mtime === b.mtime && a.ctime === b.ctime && a.mode === b.mode);
 
+/** A stamp as one comparable string (kept between runs). */
+export const stampKey = (stamp: FileStamp | null): string =>
+  stamp ? `${stamp.kind}:${stamp.ino}:${stamp.size}:${stamp.mtime}:${stamp.ctime}:${stamp.mode}` : 'none';
+
+/**
+ * git compares ctimes to the second: a chmod in the same second as the index learnt the file's stat
+ * would go unseen. True for a stamp that recent (two seconds, for coarse or skewed clocks).
+ */
+export const isRacy = (stamp: FileStamp, nowMs = Date.now()): boolean => BigInt(stamp.ctime) / 1_000_000_000n >= BigInt(Math.floor(nowMs / 1000) - 2);
+
 /** The object id git gives these bytes as a blob. */
 export function blobId(content: Buffer, format: 'sha1' | 'sha256' = 'sha1'): string {
   return createHash(format).update(`blob ${content.length}\0`).update(content).digest('hex');

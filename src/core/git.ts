@@ -52,7 +52,15 @@ const IDENTITY = {
 };
 
 /** The process environment minus every GIT_* variable, plus a fixed identity and C locale. */
+let cleanedProcessEnv: Record<string, string> | null = null;
+
 export function cleanGitEnv(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  // Reading process.env crosses into C++ for every variable: the process's own is cleaned once.
+  if (source === process.env) return { ...(cleanedProcessEnv ??= cleanEnv(source)) };
+  return cleanEnv(source);
+}
+
+function cleanEnv(source: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(source)) {
     if (value === undefined || key.startsWith('GIT_')) continue;
@@ -84,7 +92,10 @@ export class Git {
 
   /** A long-running git process fed through stdin as the caller goes (fast-import). */
   spawn(args: string[]): ChildProcessWithoutNullStreams {
-    return spawn('git', [...this.prefix, ...args], { cwd: this.workTree, env: this.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const started = TRACE ? performance.now() : 0;
+    const child = spawn('git', [...this.prefix, ...args], { cwd: this.workTree, env: this.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    if (TRACE) child.on('close', () => process.stderr.write(`[boocode] ${(performance.now() - started).toFixed(1)} ms  git ${commandName(args)} (streamed)\n`));
+    return child;
   }
 
   /** stdout as UTF-8 with the trailing newline removed. */
@@ -99,6 +110,7 @@ export function runGit(cwd: string, args: string[], env: Record<string, string>,
   const started = TRACE ? performance.now() : 0;
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    if (process.env.BOOCODE_TRACE === '2') process.stderr.write(JSON.stringify({ args, env: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('GIT'))) }) + '\n');
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -114,7 +126,7 @@ export function runGit(cwd: string, args: string[], env: Record<string, string>,
     child.on('close', (code, signal) => {
       const stderr = Buffer.concat(err).toString('latin1');
       const result: GitResult = { stdout: Buffer.concat(out), stderr, code: code ?? -1, signal };
-      if (TRACE) process.stderr.write(`[boocode] ${(performance.now() - started).toFixed(1)} ms  git ${commandName(args)}\n`);
+      if (TRACE) process.stderr.write(`[boocode] ${(performance.now() - started).toFixed(1)} ms  git ${commandName(args)} (at ${performance.now().toFixed(0)} ms)\n`);
       if ((options.okCodes ?? [0]).includes(result.code) || (signal && options.allowSignal)) resolve(result);
       else reject(gitError(args, result));
     });
@@ -124,6 +136,11 @@ export function runGit(cwd: string, args: string[], env: Record<string, string>,
 
 /** BOOCODE_TRACE=1 prints each git call's duration on stderr. */
 const TRACE = !!process.env.BOOCODE_TRACE;
+
+/** With BOOCODE_TRACE, notes on stderr when a step of ours ends (milliseconds since the process started). */
+export function traceMark(label: string): void {
+  if (TRACE) process.stderr.write(`[boocode] ${label} (at ${performance.now().toFixed(0)} ms)\n`);
+}
 
 const commandName = (args: string[]) => {
   for (let i = 0; i < args.length; i++) {

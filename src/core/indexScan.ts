@@ -30,7 +30,8 @@ const ASSUME_VALID = 0x8000;
 const EXTENDED = 0x4000;
 const SKIP_WORKTREE = 0x4000;
 
-export function scanIndex(file: string, hashSize: 20 | 32 = 20, withNames = false): IndexScan | null {
+/** `namesUpTo`: collect every entry's path when the index holds at most this many entries. */
+export function scanIndex(file: string, hashSize: 20 | 32 = 20, namesUpTo = 0): IndexScan | null {
   let data: Buffer;
   try {
     data = fs.readFileSync(file);
@@ -42,7 +43,7 @@ export function scanIndex(file: string, hashSize: 20 | 32 = 20, withNames = fals
   if (version !== 2 && version !== 3) return null;
   const entries = data.readUInt32BE(8);
   const flagged: FlaggedEntry[] = [];
-  const names: RawPath[] | null = withNames ? [] : null;
+  const names: RawPath[] | null = entries <= namesUpTo ? [] : null;
   let hasAttributesFiles = false;
   let offset = 12;
   const fixed = 40 + hashSize;

@@ -49,6 +49,9 @@ function captureConfig(facts: RepoFacts): string[] {
     'core.symlinks=true',
     'core.autocrlf=false',
     'core.safecrlf=false',
+    // A chmod changes only the ctime: trusted, so a mode-only change is seen and recorded.
+    'core.trustctime=true',
+    'core.checkStat=default',
     'status.showUntrackedFiles=normal',
     'status.renames=false',
     // Objects we write (untracked files, secrets included) readable by their owner only.
@@ -107,15 +110,16 @@ export class PrivateRepo {
       const format =
         this.facts.objectFormat === 'sha256' ? '[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectformat = sha256\n' : '[core]\n\trepositoryformatversion = 0\n';
       writeIfChanged(path.join(this.dir, 'config'), `${format}\tbare = false\n${include}`);
-      writeIfChanged(path.join(this.dir, 'HEAD'), head ? `${head}\n` : 'ref: refs/heads/boocode-unborn\n');
+      // git needs a HEAD to know this is a repository; capture then points it where it wants (setHead).
+      if (!fs.existsSync(path.join(this.dir, 'HEAD'))) this.setHead(head);
     }
     writeIfChanged(path.join(this.dir, 'info', 'attributes'), NEUTRAL_ATTRIBUTES);
     writeIfChanged(path.join(this.dir, 'info', 'exclude'), this.excludeFile());
   }
 
   /** Points our HEAD at the commit whose tree our index holds, so status compares against it cheaply. */
-  setHead(commit: string): void {
-    writeIfChanged(path.join(this.dir, 'HEAD'), `${commit}\n`);
+  setHead(commit: string | null): void {
+    writeIfChanged(path.join(this.dir, 'HEAD'), commit ? `${commit}\n` : 'ref: refs/heads/boocode-unborn\n');
   }
 
   private excludeFile(): string {

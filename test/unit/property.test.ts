@@ -183,6 +183,7 @@ describe(`property: checkpoint → random edits → restore is byte-identical ($
         const atCheckpoint = manifest(root);
         mutate(Buffer.from(root), rng);
         const edited = manifest(root);
+        if (ONLY) console.log('edits:', manifestDiff(atCheckpoint, edited));
         const restored = await store.restore(checkpoint.id);
         if (ONLY) console.log(JSON.stringify(restored));
         assert.deepEqual(manifestDiff(expected(atCheckpoint, edited), manifest(root)), [], `seed ${seed}: restore`);

@@ -3,17 +3,20 @@
 // byte, and streamed with the previous tree into fast-import, which writes only the changed trees
 // and the commit. The index is brought up to date in parallel, so its stat cache stays warm. Every
 // file git or the disk will not give us is left out and reported, never the whole checkpoint.
+import * as fs from 'fs';
+import * as path from 'path';
 import { describeError } from '../errors';
-import { chunkArgs, Git } from '../git';
+import { chunkArgs, Git, traceMark } from '../git';
 import { PrivateRepo } from '../privateRepo';
 import { diskPath, isWithin, joinRaw, matchesPathspec, parentsOf, pathspecFor, RawPath, rawFromText, splitRaw } from '../rawPath';
-import { sameStamp, stampOf } from '../fileState';
+import { FileStamp, isRacy, sameStamp, stampKey, stampOf } from '../fileState';
 import { SkipReason } from '../types';
 import { Workspace } from '../workspace';
 import { Candidate, classify, unreadableRoot } from './candidates';
 import { decodeModes, encodeModes, forgetUnder, ModeManifest, noteMode } from './modes';
-import { PrivateIndex } from './privateIndex';
+import { IndexState, PrivateIndex, SEEDED } from './privateIndex';
 import { isBrokenIndexError, isMissingObjectError, parseStatus, StatusReport } from './status';
+import { sweepInBackground, sweepPending, takeSweepReport } from './modeSweep';
 import { TreeWriter } from './treeWriter';
 
 export interface RawSkipped {
@@ -51,6 +54,10 @@ export interface CaptureResult {
   modes: ModeManifest;
 }
 
+/** Up to this many changed paths (and bytes) are re-read by the next capture rather than written into the index now. */
+const DEFER_MAX_PATHS = 64;
+const DEFER_MAX_BYTES = 1024 * 1024;
+
 const isIgnoreFile = (file: string) => file === '.gitignore' || file.endsWith('/.gitignore');
 
 export async function capture(ctx: CaptureContext, request: CaptureRequest): Promise<CaptureResult> {
@@ -68,12 +75,29 @@ export async function capture(ctx: CaptureContext, request: CaptureRequest): Pro
 
 async function captureOnce(ctx: CaptureContext, request: CaptureRequest): Promise<CaptureResult> {
   const { ws, repo, index } = ctx;
-  await repo.sync(await ctx.head());
+  traceMark('capture starts');
+  const head = await ctx.head();
+  traceMark('head known');
+  await repo.sync(head);
+  traceMark('private repo synced');
   const state = await index.prepare();
+  traceMark('index prepared');
   // Our HEAD is the commit of the tree our index holds: status then has almost nothing to compare.
-  if (state.tree && state.anchor) repo.setHead(state.anchor);
+  repo.setHead(state.tree && state.anchor ? state.anchor : head);
   const git = repo.captureGit(index.file);
+  // fast-import starts now, so its start-up overlaps the status pass.
+  const writer = new TreeWriter(git, repo.dir);
+  writer.warm();
+  try {
+    return await captureWith(ctx, request, state, git, writer);
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
+}
 
+async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: IndexState, git: Git, writer: TreeWriter): Promise<CaptureResult> {
+  const { ws, repo, index } = ctx;
   const status = await runStatus(git, ws.scope);
   const skipped: RawSkipped[] = [];
   const deletions = new Set<RawPath>();
@@ -95,7 +119,9 @@ async function captureOnce(ctx: CaptureContext, request: CaptureRequest): Promis
 
   // Files that became ignored (by any source) leave the index, as they leave git's view.
   const ignoreKey = index.ignoreKey(ctx.exclude);
-  const fullSweep = ignoreKey !== state.ignoreKey || status.paths.some(isIgnoreFile);
+  // Right after seeding (and with no exclude patterns of the user's to apply) every entry is one the user tracks.
+  const justSeeded = state.ignoreKey === SEEDED && ctx.exclude.length === 0;
+  const fullSweep = !justSeeded && (ignoreKey !== state.ignoreKey || status.paths.some(isIgnoreFile));
   const dropped = await index.sweepIgnored(state, ctx.exclude.map(rawFromText), fullSweep);
   state.ignoreKey = ignoreKey;
   for (const file of dropped) {
@@ -103,7 +129,19 @@ async function captureOnce(ctx: CaptureContext, request: CaptureRequest): Promis
     forced.add(file);
   }
 
-  const wanted = new Set<RawPath>([...status.paths, ...expanded.files, ...state.rehash]);
+  // Entries whose stat the index learnt in the same second they changed: looked at again if they moved since.
+  const racy = (state.racy ?? []).filter(([file]) => !deletions.has(file));
+  const recheck = racy.filter(([file, key]) => stampKey(stampOf(diskPath(ws.topLevel, file))) !== key).map(([file]) => file);
+  // The background sweep of a large seeded index has reported: its modes join ours (ours win).
+  if (state.modesSwept === false) {
+    const report = takeSweepReport(ws.stateDir, state.umask);
+    if (report) {
+      state.modes = encodeModes(new Map([...report.modes, ...decodeModes(state.modes)]));
+      recheck.push(...report.recheck);
+      state.modesSwept = true;
+    }
+  }
+  const wanted = new Set<RawPath>([...status.paths, ...expanded.files, ...state.rehash, ...recheck]);
   const read = classify(
     ws.topLevel,
     [...wanted].filter((file) => !deletions.has(file) && !insideUnreadable(file) && !isWithin(file, '.git')),
@@ -142,9 +180,20 @@ async function captureOnce(ctx: CaptureContext, request: CaptureRequest): Promis
 
   // The base tree: the previous capture's, or (first capture, or after anything unusual) the index's own.
   const base = state.tree ?? (await writeIndexTree(git));
-  const writer = new TreeWriter(git, repo.dir);
   const marks: { path: RawPath; mode: string; mark: string }[] = [];
-  const indexUpdate = updateIndex(git, puts, [...deletions], forced);
+  // A checkpoint of a few small changes leaves the index as it is (rewriting a 50,000-entry index
+  // costs a third of a git status): the next capture sees the same files again, re-reads them and
+  // applies them to the same base tree. Anything else brings the index up to date.
+  const deferIndex =
+    !!request.createRef &&
+    state.tree !== null &&
+    state.anchor !== null &&
+    forced.size === 0 &&
+    state.rehash.length === 0 &&
+    folders.length === 0 &&
+    puts.length + deletions.size <= DEFER_MAX_PATHS &&
+    puts.reduce((sum, put) => sum + put.content.length, 0) <= DEFER_MAX_BYTES;
+  const indexUpdate = deferIndex ? Promise.resolve(true) : updateIndex(git, puts, [...deletions], forced);
   let written: { commit: string; tree: string };
   try {
     for (const put of puts) marks.push({ path: put.path, mode: put.mode, mark: await writer.blob(put.content) });
@@ -167,38 +216,54 @@ async function captureOnce(ctx: CaptureContext, request: CaptureRequest): Promis
   // next capture then rebuilds its base from the index instead of trusting this tree.
   const settled = indexOk && puts.every((put) => sameStamp(put.stamp, stampOf(diskPath(ws.topLevel, put.path))));
 
-  const refs = [`update ${index.anchorRef} ${written.commit}\n`];
+  const refs = deferIndex ? [] : [`update ${index.anchorRef} ${written.commit}\n`];
   if (request.createRef) refs.unshift(`create ${request.createRef} ${written.commit}\n`);
-  await repo.realGit().run(['update-ref', '--stdin'], { input: refs.join('') });
-  repo.setHead(written.commit);
+  const created = deferIndex && request.createRef ? createLooseRef(ws.commonDir, request.createRef, written.commit) : false;
+  if (!created) await repo.realGit().run(['update-ref', '--stdin'], { input: refs.join('') });
+  repo.setHead(deferIndex ? (state.anchor as string) : written.commit);
   index.writeState({
     ...state,
-    tree: settled ? written.tree : null,
-    anchor: written.commit,
+    tree: deferIndex ? state.tree : settled ? written.tree : null,
+    anchor: deferIndex ? state.anchor : written.commit,
     modes: encodeModes(modes),
     rehash: [],
+    racy: stillRacy(racy, recheck, puts),
+    ...startSweepIfDue(ctx, state),
   });
   return { commit: written.commit, tree: written.tree, skipped, modes: recorded };
 }
 
 /**
- * `git status` against our index. git reads changed files through mmap, so a file truncated while
- * it reads dies with SIGBUS: status is tried again once, then the same answer is put together from
- * commands that never read file contents (diff-files reports stat changes, ls-files new files).
+ * What differs from our index, from two commands run side by side: `diff-files` lists every tracked
+ * file whose stat no longer matches (it does not refresh, so a chmod or a touch shows up too: the
+ * file is read and its exact mode recorded), `ls-files -o` the untracked files and folders. Neither
+ * writes the index. git reads files through mmap, so a file truncated while it reads can kill it
+ * with SIGBUS: each is tried again once.
  */
 async function runStatus(git: Git, scope: string): Promise<StatusReport> {
   const pathspec = scope ? ['--', `:(top,literal)${scope}`] : [];
-  const args = ['-c', 'core.untrackedCache=true', 'status', '--porcelain=v1', '-z', '--untracked-files=normal', '--no-renames', '--ignore-submodules=all', ...pathspec];
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const result = await git.run(args, { allowSignal: true });
-    if (!result.signal) return parseStatus(result.stdout, result.stderr);
+  if (process.env.BOOCODE_EXP_STATUS) {
+    const result = await runTwice(git, ['-c', 'core.untrackedCache=true', 'status', '--porcelain=v1', '-z', '--untracked-files=normal', '--no-renames', '--ignore-submodules=all', ...pathspec]);
+    return parseStatus(result.stdout, result.stderr);
   }
-  const changed = await git.run(['diff-files', '-z', '--name-only', '--ignore-submodules=all', ...pathspec]);
-  const untracked = await git.run(['ls-files', '-z', '-o', '--exclude-standard', '--directory', '--no-empty-directory', ...pathspec]);
+  const [changed, untracked] = await Promise.all([
+    // --raw, not --name-only: that one leaves out files whose stat alone changed (a chmod).
+    runTwice(git, ['diff-files', '-z', '--raw', '--ignore-submodules=all', ...pathspec]),
+    runTwice(git, ['ls-files', '-z', '-o', '--exclude-standard', '--directory', '--no-empty-directory', ...pathspec]),
+  ]);
   const report = parseStatus(Buffer.alloc(0), changed.stderr + untracked.stderr);
-  for (const file of splitRaw(changed.stdout)) report.paths.push(file);
-  for (const file of splitRaw(untracked.stdout)) (file.endsWith('/') ? report.folders : report.paths).push((file.endsWith('/') ? file.slice(0, -1) : file) as RawPath);
+  const fields = splitRaw(changed.stdout);
+  for (let i = 0; i + 1 < fields.length; i += 2) report.paths.push(fields[i + 1]);
+  for (const file of splitRaw(untracked.stdout)) {
+    if (file.endsWith('/')) report.folders.push(file.slice(0, -1) as RawPath);
+    else report.paths.push(file);
+  }
   return report;
+}
+
+async function runTwice(git: Git, args: string[]): Promise<{ stdout: Buffer; stderr: string }> {
+  const first = await git.run(args, { allowSignal: true });
+  return first.signal ? git.run(args) : first;
 }
 
 /** Files of our index inside the given folders. */
@@ -225,6 +290,56 @@ async function expandFolders(git: Git, folders: RawPath[]): Promise<{ files: Raw
     }
   }
   return { files, nested };
+}
+
+/**
+ * Creates a new loose ref the way git does (lock file created exclusively, written, fsync'd, renamed
+ * into place), saving a git process on the path every turn takes. False when the repository keeps
+ * refs another way (reftable) or anything is unexpected: update-ref then does it.
+ */
+export function createLooseRef(commonDir: string, ref: string, commit: string): boolean {
+  if (!/^refs\/boocode\/[A-Za-z0-9/_-]+$/.test(ref) || fs.existsSync(path.join(commonDir, 'reftable'))) return false;
+  const file = path.join(commonDir, ...ref.split('/'));
+  const lock = `${file}.lock`;
+  let fd: number | null = null;
+  try {
+    if (fs.existsSync(file)) return false;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fd = fs.openSync(lock, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o644);
+  } catch {
+    return false; // someone else holds the lock, or the folder cannot be written
+  }
+  try {
+    fs.writeSync(fd, `${commit}\n`);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = null;
+    fs.renameSync(lock, file);
+    return true;
+  } catch {
+    if (fd !== null) fs.closeSync(fd);
+    fs.rmSync(lock, { force: true }); // our own lock
+    return false;
+  }
+}
+
+/** Starts the background mode sweep of a large seeded index once the capture is done (again if one died). */
+function startSweepIfDue(ctx: CaptureContext, state: IndexState): Partial<IndexState> {
+  const { ws } = ctx;
+  if (state.modesSwept !== false || !sweepPending(ws.stateDir)) return {};
+  if (state.sweepStartedAt && Date.now() - state.sweepStartedAt < 60_000) return {};
+  sweepInBackground(ws.stateDir, ws.topLevel, state.seededAt ?? Date.now(), { dir: ctx.repo.dir, index: ctx.index.file, objects: ctx.repo.objectsDir });
+  return { sweepStartedAt: Date.now() };
+}
+
+/** Racy entries to look at again next time: this capture's reads, and the earlier ones not yet a second old. */
+function stillRacy(racy: [RawPath, string][], rechecked: RawPath[], puts: { path: RawPath; stamp: FileStamp }[]): [RawPath, string][] {
+  const now = Date.now();
+  const result = new Map<RawPath, string>();
+  const redone = new Set(rechecked);
+  for (const [file, key] of racy) if (!redone.has(file) && Number(key.split(':')[4]) / 1e9 >= Math.floor(now / 1000) - 2) result.set(file, key);
+  for (const put of puts) if (isRacy(put.stamp, now)) result.set(put.path, stampKey(put.stamp));
+  return [...result];
 }
 
 /** The tree of the index as it is (before this capture's changes). */

@@ -6,14 +6,15 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Git } from '../git';
+import { Git, traceMark } from '../git';
 import { scanIndex } from '../indexScan';
 import { makePrivate, writePrivateFile } from '../privateFiles';
 import { PrivateRepo, stampText } from '../privateRepo';
 import { diskPath, joinRaw, RawPath, splitRaw } from '../rawPath';
 import { Workspace } from '../workspace';
-import { currentUmask, stampOf } from '../fileState';
-import { encodeModes, ModeManifest, noteMode } from './modes';
+import { currentUmask, stampKey, stampOf } from '../fileState';
+import { encodeModes } from './modes';
+import { INLINE_SWEEP_LIMIT, prepareSweep, sweepInline } from './modeSweep';
 
 /** What we know about our index between captures (`index.state`). */
 export interface IndexState {
@@ -24,8 +25,8 @@ export interface IndexState {
   anchor: string | null;
   /** Fingerprint of git's ignore sources at the last sweep of our index. */
   ignoreKey: string | null;
-  /** Entries that match ignore rules but stay because the user tracks them. */
-  ignoredTracked: RawPath[];
+  /** Entries that match ignore rules but stay because the user tracks them (null: not worked out since seeding). */
+  ignoredTracked: RawPath[] | null;
   /** The user's index (stamp) when `ignoredTracked` was last checked. */
   userIndex: string | null;
   /** Mode manifest of the tree (see modes.ts), as [raw path, mode] pairs. */
@@ -33,9 +34,19 @@ export interface IndexState {
   umask: number;
   /** Paths to hash on the next capture whatever their stat says (seeded blobs that may be filtered). */
   rehash: RawPath[];
+  /** False while the modes of the seeded files are being read in the background (see modeSweep.ts). */
+  modesSwept?: boolean;
+  seededAt?: number;
+  /** When the background sweep was started (null: not yet). */
+  sweepStartedAt?: number | null;
+  /** Entries whose stat the index learnt in the same second as they last changed, with the stamp then: re-checked next time. */
+  racy?: [RawPath, string][];
   /** Our index file as we last left it: if it changed behind our back, its checksum is verified. */
   indexStamp?: string;
 }
+
+/** `ignoreKey` of an index just copied from the user's: no sweep is needed until the rules or the user's index change. */
+export const SEEDED = 'seeded';
 
 const freshState = (): IndexState => ({ v: 1, tree: null, anchor: null, ignoreKey: null, ignoredTracked: [], userIndex: null, modes: [], umask: currentUmask(), rehash: [] });
 
@@ -121,14 +132,29 @@ export class PrivateIndex {
     const state = freshState();
     const real = this.ws.realIndex;
     if (real && fs.existsSync(real)) {
+      const seededAt = Date.now();
+      const userIndex = stampText(real);
       fs.copyFileSync(real, temporary);
       fs.chmodSync(temporary, 0o600);
-      const scan = scanIndex(temporary, this.repo.facts.objectFormat === 'sha256' ? 32 : 20, true);
+      traceMark('seed: copied');
+      const scan = scanIndex(temporary, this.repo.facts.objectFormat === 'sha256' ? 32 : 20, INLINE_SWEEP_LIMIT);
+      traceMark('seed: scanned');
       const needsGit = !scan || scan.split || scan.sparse || scan.flagged.length > 0;
       if (needsGit) await this.normalize(temporary, !scan || scan.split);
       if (await this.mayHoldConvertedBlobs(scan?.hasAttributesFiles ?? true)) state.rehash = await this.convertedPaths(temporary);
-      const names = needsGit ? splitRaw((await this.repo.captureGit(temporary).run(['ls-files', '-z'])).stdout) : (scan?.names ?? []);
-      state.modes = encodeModes(seedModes(this.ws.topLevel, names, state.umask));
+      // Paths are only needed here for a small index (read inline); the background sweep lists a large one itself.
+      const names = !needsGit && scan ? scan.names : (scan?.entries ?? Infinity) <= INLINE_SWEEP_LIMIT ? splitRaw((await this.repo.captureGit(temporary).run(['ls-files', '-z'])).stdout) : null;
+      // Modes of every seeded file: read now in a small repository, in the background in a large one.
+      if (names) {
+        const swept = sweepInline(this.ws.topLevel, names, state.umask);
+        state.modes = encodeModes(swept.modes);
+        state.racy = swept.racy;
+      } else {
+        prepareSweep(this.ws.stateDir);
+        Object.assign(state, { modesSwept: false, seededAt, sweepStartedAt: null });
+      }
+      // A copy of the user's index holds only what the user tracks: nothing in it is ours to drop.
+      if (stampText(real) === userIndex) Object.assign(state, { ignoreKey: SEEDED, ignoredTracked: null, userIndex });
       fs.renameSync(temporary, this.file);
     }
     this.writeState(state);
@@ -215,9 +241,13 @@ export class PrivateIndex {
    */
   async sweepIgnored(state: IndexState, ownPatterns: readonly string[], full: boolean): Promise<RawPath[]> {
     const userIndex = this.ws.realIndex ? stampText(this.ws.realIndex) : '-';
-    if (!full && (state.ignoredTracked.length === 0 || userIndex === state.userIndex)) return [];
+    // Just seeded from the user's index: every entry is one the user tracks, so none leaves; which of
+    // them are ignored is only worked out once the user's index changes (e.g. `git rm --cached`).
+    if (!full && state.ignoredTracked === null && userIndex === state.userIndex) return [];
+    if (state.ignoredTracked === null) full = true;
+    if (!full && (state.ignoredTracked?.length === 0 || userIndex === state.userIndex)) return [];
     const git = this.repo.captureGit(this.file);
-    const matched = full ? splitRaw((await git.run(['ls-files', '-z', '-c', '-i', '--exclude-standard'])).stdout) : state.ignoredTracked;
+    const matched = full || !state.ignoredTracked ? splitRaw((await git.run(['ls-files', '-z', '-c', '-i', '--exclude-standard'])).stdout) : state.ignoredTracked;
     state.userIndex = userIndex;
     if (matched.length === 0) {
       state.ignoredTracked = [];
@@ -274,24 +304,6 @@ export class PrivateIndex {
  * checkout would not give them: a tracked 0600 file or 0700 folder is then restored exactly even
  * before any checkpoint has seen it change.
  */
-function seedModes(topLevel: string, names: RawPath[], umask: number): ModeManifest {
-  const modes: ModeManifest = new Map();
-  const folders = new Set<string>();
-  for (const name of names) {
-    const stamp = stampOf(diskPath(topLevel, name));
-    if (stamp?.kind === 'file') noteMode(modes, name, stamp.mode & 0o100 ? 'exec' : 'file', stamp.mode, umask);
-    for (let slash = name.lastIndexOf('/'); slash > 0; slash = name.lastIndexOf('/', slash - 1)) {
-      const folder = name.slice(0, slash);
-      if (folders.has(folder)) break;
-      folders.add(folder);
-    }
-  }
-  for (const folder of folders) {
-    const stamp = stampOf(diskPath(topLevel, folder));
-    if (stamp?.kind === 'dir') noteMode(modes, folder as RawPath, 'dir', stamp.mode, umask);
-  }
-  return modes;
-}
 
 /** True when an index file ends with the checksum of its contents (or with none: index.skipHash). */
 function checksumMatches(file: string): boolean {

@@ -37,6 +37,11 @@ export class TreeWriter {
     private readonly privateDir: string,
   ) {}
 
+  /** Starts the process ahead of the first blob, so its start-up overlaps other work. */
+  warm(): void {
+    this.start();
+  }
+
   private start(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
     const child = this.git.spawn(['fast-import', '--quiet', '--done', '--force', '--cat-blob-fd=1']);

@@ -3,8 +3,10 @@
 // why. Nothing here writes to the work tree.
 import { CaptureResult } from '../capture/capture';
 import { CheckpointEngine, StoredCheckpoint } from '../engine';
-import { RawPath } from '../rawPath';
+import { diskPath, RawPath } from '../rawPath';
+import { stampOf } from '../fileState';
 import { KeptCode } from '../types';
+import { defaultMode } from '../capture/modes';
 import { keepReasons } from './keepRules';
 
 export interface EntryState {
@@ -39,7 +41,7 @@ export async function planRestore(engine: CheckpointEngine, target: StoredCheckp
     changed.add(change.path);
     const before = change.status === 'added' ? null : { mode: change.oldMode, blob: change.oldBlob };
     const after = change.status === 'deleted' ? null : { mode: change.newMode, blob: change.newBlob };
-    const perm = after && after.mode !== '120000' ? (target.modes.get(change.path) ?? null) : null;
+    const perm = after && after.mode !== '120000' ? recordedPerm(target, change.path, after.mode) : null;
     ops.push({ path: change.path, action: after ? 'write' : 'delete', change: change.status, before, after, perm });
   }
   // Permission bits the target recorded that differ now, on files whose contents are the same. A
@@ -49,6 +51,24 @@ export async function planRestore(engine: CheckpointEngine, target: StoredCheckp
     if (changed.has(file) || (scope && !file.startsWith(`${scope}/`))) continue;
     ops.push({ path: file, action: 'chmod', change: 'mode', before: null, after: null, perm });
   }
+  // Unusual bits we have now on paths the target had with the default ones: back to the default.
+  if (target.umask !== null) {
+    for (const [file, mode] of current.modes) {
+      if (changed.has(file) || target.modes.has(file) || (scope && !file.startsWith(`${scope}/`))) continue;
+      const kind = stampOf(diskPath(engine.ws.topLevel, file))?.kind;
+      if (kind !== 'file' && kind !== 'dir') continue;
+      const exec = kind === 'file' && (mode & 0o100) !== 0;
+      const perm = defaultMode(kind === 'dir' ? 'dir' : exec ? 'exec' : 'file', target.umask);
+      if (perm !== mode) ops.push({ path: file, action: 'chmod', change: 'mode', before: null, after: null, perm });
+    }
+  }
   const kept = await keepReasons(engine, target, current, ops);
   return { ops: ops.filter((op) => !kept.has(op.path)), kept: [...kept].map(([path, code]) => ({ path, code })) };
+}
+
+/** The permission bits the target had at `file`: recorded when unusual, else the default for its umask (null: not known). */
+function recordedPerm(target: StoredCheckpoint, file: RawPath, treeMode: string): number | null {
+  const recorded = target.modes.get(file);
+  if (recorded !== undefined) return recorded;
+  return target.umask === null ? null : defaultMode(treeMode === '100755' ? 'exec' : 'file', target.umask);
 }
