@@ -110,7 +110,6 @@ export function runGit(cwd: string, args: string[], env: Record<string, string>,
   const started = TRACE ? performance.now() : 0;
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    if (process.env.BOOCODE_TRACE === '2') process.stderr.write(JSON.stringify({ args, env: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('GIT'))) }) + '\n');
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -29,7 +29,10 @@ describe('modes of a large seeded index', () => {
       git(root, 'init', '-q', '-b', 'main');
       for (let i = 0; i <= INLINE_SWEEP_LIMIT; i++) write(root, `src/d${i % 50}/f${i}.txt`, `file ${i}\n`);
       write(root, 'secret.env', 'TOKEN=1\n', 0o600);
+      write(root, '.gitignore', '*.log\n');
+      write(root, 'build/out.log', 'tracked although ignored\n');
       git(root, 'add', '-A');
+      git(root, 'add', '-f', 'build/out.log');
       git(root, 'commit', '-qm', 'large');
       // Older than the seeding by more than git's one-second ctime granularity.
       await new Promise((resolve) => setTimeout(resolve, 2100));
@@ -46,6 +49,13 @@ describe('modes of a large seeded index', () => {
       assert.equal(state().modesSwept, true, 'the report was merged');
       assert.deepEqual(state().modes, [['secret.env', 0o600]], 'the unread 0600 file is recorded');
       assert.equal(fs.existsSync(path.join(root, '.git/boocode/modes.sweep-report')), false, 'the report was consumed');
+      assert.deepEqual(state().ignoredTracked, ['build/out.log'], 'the report also said which tracked entries are ignored');
+
+      // Untracked by the user and ignored: it leaves the checkpoints.
+      git(root, 'rm', '-q', '--cached', 'build/out.log');
+      write(root, 'build/out.log', 'now only ignored\n');
+      const third = await store.createCheckpoint({ label: 'third' });
+      assert.equal(git(root, 'ls-tree', '-r', '--name-only', third.commit).split('\n').includes('build/out.log'), false);
 
       // A complete checkpoint brings the mode back exactly.
       fs.chmodSync(secret, 0o644);

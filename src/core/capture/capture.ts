@@ -54,9 +54,8 @@ export interface CaptureResult {
   modes: ModeManifest;
 }
 
-/** Up to this many changed paths (and bytes) are re-read by the next capture rather than written into the index now. */
-const DEFER_MAX_PATHS = 64;
-const DEFER_MAX_BYTES = 1024 * 1024;
+/** Up to this many bytes of changed files are re-read by the next capture rather than written into the index now. */
+const DEFER_MAX_BYTES = 2 * 1024 * 1024;
 
 const isIgnoreFile = (file: string) => file === '.gitignore' || file.endsWith('/.gitignore');
 
@@ -98,6 +97,10 @@ async function captureOnce(ctx: CaptureContext, request: CaptureRequest): Promis
 
 async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: IndexState, git: Git, writer: TreeWriter): Promise<CaptureResult> {
   const { ws, repo, index } = ctx;
+  // The base tree: the previous capture's, or (first capture, or after anything unusual) the index's
+  // own, written while the status pass runs (both only read the index).
+  const baseTree = state.tree ? Promise.resolve(state.tree) : writeIndexTree(git);
+  baseTree.catch(() => undefined);
   const status = await runStatus(git, ws.scope);
   const skipped: RawSkipped[] = [];
   const deletions = new Set<RawPath>();
@@ -122,6 +125,9 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
   // Right after seeding (and with no exclude patterns of the user's to apply) every entry is one the user tracks.
   const justSeeded = state.ignoreKey === SEEDED && ctx.exclude.length === 0;
   const fullSweep = !justSeeded && (ignoreKey !== state.ignoreKey || status.paths.some(isIgnoreFile));
+  // A background sweep's report also says which entries match ignore rules (the user tracks them all at seeding).
+  const report = state.modesSwept === false ? takeSweepReport(ws.stateDir, state.umask) : null;
+  if (report && state.ignoredTracked === null) state.ignoredTracked = report.ignored;
   const dropped = await index.sweepIgnored(state, ctx.exclude.map(rawFromText), fullSweep);
   state.ignoreKey = ignoreKey;
   for (const file of dropped) {
@@ -133,13 +139,10 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
   const racy = (state.racy ?? []).filter(([file]) => !deletions.has(file));
   const recheck = racy.filter(([file, key]) => stampKey(stampOf(diskPath(ws.topLevel, file))) !== key).map(([file]) => file);
   // The background sweep of a large seeded index has reported: its modes join ours (ours win).
-  if (state.modesSwept === false) {
-    const report = takeSweepReport(ws.stateDir, state.umask);
-    if (report) {
-      state.modes = encodeModes(new Map([...report.modes, ...decodeModes(state.modes)]));
-      recheck.push(...report.recheck);
-      state.modesSwept = true;
-    }
+  if (report) {
+    if (report.modes.size > 0) state.modes = encodeModes(new Map([...report.modes, ...decodeModes(state.modes)]));
+    recheck.push(...report.recheck);
+    state.modesSwept = true;
   }
   const wanted = new Set<RawPath>([...status.paths, ...expanded.files, ...state.rehash, ...recheck]);
   const read = classify(
@@ -149,6 +152,7 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
   );
   skipped.push(...read.skipped);
   const puts = read.candidates.filter((candidate): candidate is Extract<Candidate, { kind: 'file' | 'link' }> => candidate.kind !== 'delete');
+  traceMark(`read ${puts.length} file(s), ${wanted.size} wanted`);
   for (const candidate of read.candidates) {
     if (candidate.kind !== 'delete') continue;
     deletions.add(candidate.path);
@@ -178,20 +182,18 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
   for (const [folder, mode] of dirModes) if (mode >= 0) noteMode(modes, folder as RawPath, 'dir', mode, state.umask);
   const recorded: ModeManifest = new Map([...modes, ...seen]);
 
-  // The base tree: the previous capture's, or (first capture, or after anything unusual) the index's own.
-  const base = state.tree ?? (await writeIndexTree(git));
+  const base = await baseTree;
   const marks: { path: RawPath; mode: string; mark: string }[] = [];
   // A checkpoint of a few small changes leaves the index as it is (rewriting a 50,000-entry index
   // costs a third of a git status): the next capture sees the same files again, re-reads them and
-  // applies them to the same base tree. Anything else brings the index up to date.
+  // applies them to the same base tree. Anything else brings the index up to date. The larger the
+  // index, the more re-reading is cheaper than rewriting it.
+  const deferLimit = Math.min(512, Math.max(8, Math.floor((stampOf(index.file)?.size ?? 0) / 16_384)));
   const deferIndex =
-    !!request.createRef &&
-    state.tree !== null &&
-    state.anchor !== null &&
     forced.size === 0 &&
     state.rehash.length === 0 &&
     folders.length === 0 &&
-    puts.length + deletions.size <= DEFER_MAX_PATHS &&
+    puts.length + deletions.size <= deferLimit &&
     puts.reduce((sum, put) => sum + put.content.length, 0) <= DEFER_MAX_BYTES;
   const indexUpdate = deferIndex ? Promise.resolve(true) : updateIndex(git, puts, [...deletions], forced);
   let written: { commit: string; tree: string };
@@ -216,15 +218,22 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
   // next capture then rebuilds its base from the index instead of trusting this tree.
   const settled = indexOk && puts.every((put) => sameStamp(put.stamp, stampOf(diskPath(ws.topLevel, put.path))));
 
-  const refs = deferIndex ? [] : [`update ${index.anchorRef} ${written.commit}\n`];
-  if (request.createRef) refs.unshift(`create ${request.createRef} ${written.commit}\n`);
-  const created = deferIndex && request.createRef ? createLooseRef(ws.commonDir, request.createRef, written.commit) : false;
-  if (!created) await repo.realGit().run(['update-ref', '--stdin'], { input: refs.join('') });
-  repo.setHead(deferIndex ? (state.anchor as string) : written.commit);
+  // The anchor ref pins what our index refers to against git gc; a deferred capture leaves it (and
+  // the index) as they are, except the first time, when there is none yet.
+  const moveAnchor = !deferIndex || state.anchor === null;
+  const refs: { line: string; ref: string }[] = [];
+  if (request.createRef) refs.push({ line: `create ${request.createRef} ${written.commit}\n`, ref: request.createRef });
+  if (moveAnchor) refs.push({ line: `update ${index.anchorRef} ${written.commit}\n`, ref: index.anchorRef });
+  // New refs are written as git writes loose refs (no process); moving an existing one is update-ref's job.
+  const direct = (deferIndex || !request.createRef) && refs.every(({ ref }) => ref === request.createRef || state.anchor === null);
+  const created = direct && refs.length > 0 && createLooseRefs(ws.commonDir, refs.map(({ ref }) => ref), written.commit);
+  if (!created && refs.length > 0) await repo.realGit().run(['update-ref', '--stdin'], { input: refs.map(({ line }) => line).join('') });
+  const anchor = moveAnchor ? written.commit : (state.anchor as string);
+  repo.setHead(anchor);
   index.writeState({
     ...state,
-    tree: deferIndex ? state.tree : settled ? written.tree : null,
-    anchor: deferIndex ? state.anchor : written.commit,
+    tree: deferIndex ? base : settled ? written.tree : null,
+    anchor,
     modes: encodeModes(modes),
     rehash: [],
     racy: stillRacy(racy, recheck, puts),
@@ -242,10 +251,6 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
  */
 async function runStatus(git: Git, scope: string): Promise<StatusReport> {
   const pathspec = scope ? ['--', `:(top,literal)${scope}`] : [];
-  if (process.env.BOOCODE_EXP_STATUS) {
-    const result = await runTwice(git, ['-c', 'core.untrackedCache=true', 'status', '--porcelain=v1', '-z', '--untracked-files=normal', '--no-renames', '--ignore-submodules=all', ...pathspec]);
-    return parseStatus(result.stdout, result.stderr);
-  }
   const [changed, untracked] = await Promise.all([
     // --raw, not --name-only: that one leaves out files whose stat alone changed (a chmod).
     runTwice(git, ['diff-files', '-z', '--raw', '--ignore-submodules=all', ...pathspec]),
@@ -297,6 +302,19 @@ async function expandFolders(git: Git, folders: RawPath[]): Promise<{ files: Raw
  * into place), saving a git process on the path every turn takes. False when the repository keeps
  * refs another way (reftable) or anything is unexpected: update-ref then does it.
  */
+function createLooseRefs(commonDir: string, refs: string[], commit: string): boolean {
+  const done: string[] = [];
+  for (const ref of refs) {
+    if (!createLooseRef(commonDir, ref, commit)) {
+      // update-ref then does them all: undo ours, so its `create` finds nothing in the way.
+      for (const made of done) fs.rmSync(path.join(commonDir, ...made.split('/')), { force: true });
+      return false;
+    }
+    done.push(ref);
+  }
+  return true;
+}
+
 export function createLooseRef(commonDir: string, ref: string, commit: string): boolean {
   if (!/^refs\/boocode\/[A-Za-z0-9/_-]+$/.test(ref) || fs.existsSync(path.join(commonDir, 'reftable'))) return false;
   const file = path.join(commonDir, ...ref.split('/'));
@@ -328,7 +346,7 @@ function startSweepIfDue(ctx: CaptureContext, state: IndexState): Partial<IndexS
   const { ws } = ctx;
   if (state.modesSwept !== false || !sweepPending(ws.stateDir)) return {};
   if (state.sweepStartedAt && Date.now() - state.sweepStartedAt < 60_000) return {};
-  sweepInBackground(ws.stateDir, ws.topLevel, state.seededAt ?? Date.now(), { dir: ctx.repo.dir, index: ctx.index.file, objects: ctx.repo.objectsDir });
+  sweepInBackground(ws.stateDir, ws.topLevel, state.seededAt ?? Date.now(), state.umask, { dir: ctx.repo.dir, index: ctx.index.file, objects: ctx.repo.objectsDir });
   return { sweepStartedAt: Date.now() };
 }
 

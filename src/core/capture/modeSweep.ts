@@ -21,35 +21,49 @@ export interface SweptModes {
   racy: [RawPath, string][];
 }
 
-/** What the background sweep reports: [raw path, 'f' file | 'x' exec | 'd' folder, mode, ctime ms]. */
+/** What the background sweep reports: unusual modes of files unchanged since seeding, and files changed since. */
 interface SweepReport {
-  seededAt: number;
-  entries: [string, string, number, number][];
+  unusual: [string, string, number][];
+  recheck: string[];
+  ignored: string[];
 }
 
 const inputFile = (stateDir: string) => path.join(stateDir, 'modes.sweep-input');
 const reportFile = (stateDir: string) => path.join(stateDir, 'modes.sweep-report');
 
 // Self-contained (run with `node -e`): Node's own modules only. argv: topLevel, input, report,
-// seededAt, git dir, index, objects. The paths come from our index, listed by git with no inherited GIT_*.
+// seededAt, git dir, index, objects, umask. The paths come from our index, listed by git with no inherited GIT_*.
 const SWEEP_SCRIPT = `
 const fs = require('fs');
 const { execFileSync } = require('child_process');
-const [topLevel, input, report, seededAt, gitDir, indexFile, objectsDir] = process.argv.slice(1);
+const [topLevel, input, report, seededAtText, gitDir, indexFile, objectsDir, umaskText] = process.argv.slice(1);
+const seededAt = Number(seededAtText);
+const umask = Number(umaskText);
+const defaults = { f: 0o666 & ~umask, x: 0o777 & ~umask, d: 0o777 & ~umask };
+// Only what the capture needs: unusual modes of files unchanged since seeding, and the files changed since.
+const unusual = [];
+const recheck = [];
+const note = (name, kind, stat) => {
+  if (stat.ctimeMs >= seededAt - 2000) {
+    if (kind !== 'd') recheck.push(name);
+  } else if ((stat.mode & 0o7777) !== defaults[kind]) unusual.push([name, kind, stat.mode & 0o7777]);
+};
 const env = {};
 for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GIT_')) env[key] = value;
 env.GIT_INDEX_FILE = indexFile;
 env.GIT_OBJECT_DIRECTORY = objectsDir;
 const listed = execFileSync('git', ['-c', 'core.quotePath=false', '-c', 'core.fsmonitor=false', '-c', 'core.splitIndex=false', '--git-dir=' + gitDir, '--work-tree=' + topLevel, 'ls-files', '-z'], { env, maxBuffer: 1 << 30 });
 const names = listed.toString('latin1').split('\\0').filter(Boolean);
+// Entries that match ignore rules: the user tracks them all at seeding; they leave once untracked.
+const ignoredListed = execFileSync('git', ['-c', 'core.quotePath=false', '-c', 'core.fsmonitor=false', '-c', 'core.splitIndex=false', '-c', 'core.ignorecase=false', '--git-dir=' + gitDir, '--work-tree=' + topLevel, 'ls-files', '-z', '-c', '-i', '--exclude-standard'], { env, maxBuffer: 1 << 30 });
+const ignored = ignoredListed.toString('latin1').split('\\0').filter(Boolean);
 const prefix = Buffer.from(topLevel + '/', 'utf8');
 const ascii = /^[\\x00-\\x7f]*$/;
 const full = (name) => (ascii.test(name) ? topLevel + '/' + name : Buffer.concat([prefix, Buffer.from(name, 'latin1')]));
-const entries = [];
 const folders = new Set();
 for (const name of names) {
   const stat = fs.lstatSync(full(name), { throwIfNoEntry: false });
-  if (stat && stat.isFile()) entries.push([name, stat.mode & 0o100 ? 'x' : 'f', stat.mode & 0o7777, stat.ctimeMs]);
+  if (stat && stat.isFile()) note(name, stat.mode & 0o100 ? 'x' : 'f', stat);
   for (let slash = name.lastIndexOf('/'); slash > 0; slash = name.lastIndexOf('/', slash - 1)) {
     const folder = name.slice(0, slash);
     if (folders.has(folder)) break;
@@ -58,10 +72,10 @@ for (const name of names) {
 }
 for (const folder of folders) {
   const stat = fs.lstatSync(full(folder), { throwIfNoEntry: false });
-  if (stat && stat.isDirectory()) entries.push([folder, 'd', stat.mode & 0o7777, stat.ctimeMs]);
+  if (stat && stat.isDirectory()) note(folder, 'd', stat);
 }
 const temporary = report + '.tmp-' + process.pid;
-fs.writeFileSync(temporary, JSON.stringify({ seededAt: Number(seededAt), entries }), { mode: 0o600 });
+fs.writeFileSync(temporary, JSON.stringify({ unusual, recheck, ignored }), { mode: 0o600 });
 fs.renameSync(temporary, report);
 fs.rmSync(input, { force: true });
 `;
@@ -92,10 +106,10 @@ export function sweepInline(topLevel: string, names: readonly RawPath[], umask: 
 }
 
 /** Starts the sweep in a detached process that outlives this one; its report is merged later. */
-export function sweepInBackground(stateDir: string, topLevel: string, seededAt: number, git: { dir: string; index: string; objects: string }): void {
+export function sweepInBackground(stateDir: string, topLevel: string, seededAt: number, umask: number, git: { dir: string; index: string; objects: string }): void {
   try {
     if (!fs.existsSync(inputFile(stateDir))) return;
-    const args = ['-e', SWEEP_SCRIPT, topLevel, inputFile(stateDir), reportFile(stateDir), String(seededAt), git.dir, git.index, git.objects];
+    const args = ['-e', SWEEP_SCRIPT, topLevel, inputFile(stateDir), reportFile(stateDir), String(seededAt), git.dir, git.index, git.objects, String(umask)];
     const child = spawn(process.execPath, args, {
       detached: true,
       stdio: 'ignore',
@@ -117,7 +131,7 @@ export const sweepPending = (stateDir: string): boolean => fs.existsSync(inputFi
  * The background sweep's report, if it has come: modes of files unchanged since seeding (a file
  * changed since is read by the capture that sees it). Consumed: the report file is removed.
  */
-export function takeSweepReport(stateDir: string, umask: number): { modes: ModeManifest; recheck: RawPath[] } | null {
+export function takeSweepReport(stateDir: string, umask: number): { modes: ModeManifest; recheck: RawPath[]; ignored: RawPath[] } | null {
   let report: SweepReport;
   try {
     report = JSON.parse(fs.readFileSync(reportFile(stateDir), 'utf8')) as SweepReport;
@@ -126,16 +140,8 @@ export function takeSweepReport(stateDir: string, umask: number): { modes: ModeM
   }
   fs.rmSync(reportFile(stateDir), { force: true });
   const modes: ModeManifest = new Map();
-  const recheck: RawPath[] = [];
-  for (const [name, kind, mode, ctime] of report.entries) {
-    // Changed around or after seeding: not necessarily the mode it had then, so read again now.
-    if (ctime >= report.seededAt - 2000) {
-      if (kind !== 'd') recheck.push(name as RawPath);
-      continue;
-    }
-    noteMode(modes, name as RawPath, kind === 'd' ? 'dir' : kind === 'x' ? 'exec' : 'file', mode, umask);
-  }
-  return { modes, recheck };
+  for (const [name, kind, mode] of report.unusual) noteMode(modes, name as RawPath, kind === 'd' ? 'dir' : kind === 'x' ? 'exec' : 'file', mode, umask);
+  return { modes, recheck: report.recheck as RawPath[], ignored: (report.ignored ?? []) as RawPath[] };
 }
 
 /** Notes that a sweep is due (at seeding); `sweepInBackground` starts it once the capture is done. */

@@ -45,21 +45,30 @@ export async function keepReasons(engine: CheckpointEngine, target: StoredCheckp
   // tracks is never ignored). git refuses to check a path behind a symlinked folder: those are
   // handled when the restore replaces that symlink.
   const checkable = open.filter((op) => !kept.has(op.path) && op.action !== 'chmod' && parentsAreFolders(ws.topLevel, op.path, parentCache));
-  if (checkable.length > 0) {
-    const ignored = await engine.index.withUserIndex(async (git) => {
-      const result = await git.run(['check-ignore', '-z', '--stdin'], { input: joinRaw(checkable.map((op) => op.path)), okCodes: [0, 1] });
-      return new Set(splitRaw(result.stdout));
-    });
-    for (const op of checkable) if (ignored.has(op.path)) keep(op.path, 'ignored');
-  }
-
   // A file the restored checkpoint's own rules ignored existed then, untracked and not captured:
-  // deleting it now would destroy what was there at the checkpoint.
+  // deleting it now would destroy what was there at the checkpoint. Both checks run side by side.
   const deletions = open.filter((op) => !kept.has(op.path) && op.action === 'delete');
-  if (deletions.length > 0) {
-    for (const file of await ignoredByCheckpoint(engine, target, current.tree, deletions.map((op) => op.path))) keep(file, 'ignored-by-checkpoint');
-  }
+  const [ignoredNow, ignoredThen] = await Promise.all([
+    checkable.length > 0 ? ignoredUntracked(engine, checkable.map((op) => op.path)) : new Set<RawPath>(),
+    deletions.length > 0 ? ignoredByCheckpoint(engine, target, current.tree, deletions.map((op) => op.path)) : [],
+  ]);
+  for (const op of checkable) if (ignoredNow.has(op.path)) keep(op.path, 'ignored');
+  for (const file of ignoredThen) keep(file, 'ignored-by-checkpoint');
   return kept;
+}
+
+/**
+ * Of `paths`, those ignored now and not tracked by the user. The rules alone are checked first
+ * (cheap: no index is read); only paths they match are checked against the user's index.
+ */
+async function ignoredUntracked(engine: CheckpointEngine, paths: RawPath[]): Promise<Set<RawPath>> {
+  const rules = engine.repo.captureGit(path.join(engine.repo.dir, 'no-index'));
+  const matched = splitRaw((await rules.run(['check-ignore', '--no-index', '-z', '--stdin'], { input: joinRaw(paths), okCodes: [0, 1] })).stdout);
+  if (matched.length === 0) return new Set();
+  return engine.index.withUserIndex(async (git) => {
+    const result = await git.run(['check-ignore', '-z', '--stdin'], { input: joinRaw(matched), okCodes: [0, 1] });
+    return new Set(splitRaw(result.stdout));
+  });
 }
 
 /**
