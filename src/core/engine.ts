@@ -59,12 +59,16 @@ interface RecordedMeta {
   /** Permission bits git trees cannot hold, as [raw path, mode] pairs (see capture/modes.ts). */
   modes?: [string, number][];
   umask?: number;
+  /** Empty folders at that moment (a safety checkpoint records those the restore removes), with their modes. */
+  emptyFolders?: [string, number][];
 }
 
 /** A checkpoint as the engine needs it: the public metadata plus the raw facts behind it. */
 export interface StoredCheckpoint extends CheckpointMeta {
   rawSkipped: RawSkipped[];
   modes: ModeManifest;
+  /** Empty folders recorded with the checkpoint (git trees cannot hold them), with their modes. */
+  emptyFolders: [RawPath, number][];
   /** The umask the modes were recorded against: a path absent from `modes` had the default for it (null: older versions). */
   umask: number | null;
   /** False for checkpoints of older versions, whose blobs went through git's filters. */
@@ -166,10 +170,11 @@ export class CheckpointEngine {
    * Records a capture as a checkpoint after the fact (a restore's safety checkpoint, whose modes
    * are completed once the restore has looked at every file it will touch). Lock held.
    */
-  async commitCapture(captured: CaptureResult, input: NewCheckpoint, modes: ModeManifest): Promise<StoredCheckpoint> {
+  async commitCapture(captured: CaptureResult, input: NewCheckpoint, modes: ModeManifest, emptyFolders: [RawPath, number][] = []): Promise<StoredCheckpoint> {
     const head = await this.head();
     const id = newTimeId();
     const recorded = this.record(id, input, captured.skipped, modes);
+    if (emptyFolders.length > 0) recorded.emptyFolders = emptyFolders;
     const args = ['commit-tree', captured.tree, ...(head ? ['-p', head] : []), '-F', '-'];
     const commit = await this.git.text(args, { input: Buffer.from(commitMessage(input, recorded), 'utf8') });
     const ref = CHECKPOINT_REFS + id;
@@ -399,6 +404,7 @@ function storedOf(recorded: RecordedMeta, commit: string, ref: string, head: str
     rawSkipped: recorded.v === 2 ? rawSkipped : rawSkipped.map((file) => ({ ...file, path: Buffer.from(file.path, 'utf8').toString('latin1') as RawPath })),
     modes,
     umask: recorded.v === 2 && typeof recorded.umask === 'number' ? recorded.umask : null,
+    emptyFolders: (recorded.emptyFolders ?? []).map(([folder, mode]) => [folder as RawPath, mode]),
     rawBytes: recorded.v === 2,
   };
 }

@@ -31,7 +31,7 @@ export class Restores {
       return {
         checkpoint: target,
         modified: preview.ops.filter((op) => op.action === 'write' && op.before).map((op) => show(op.path)),
-        recreated: preview.ops.filter((op) => op.action === 'write' && !op.before).map((op) => show(op.path)),
+        recreated: preview.ops.filter((op) => (op.action === 'write' || op.action === 'mkdir') && !op.before).map((op) => show(op.path)),
         deleted: preview.ops.filter((op) => op.action === 'delete').map((op) => show(op.path)),
         modeChanged: preview.ops.filter((op) => op.action === 'chmod').map((op) => show(op.path)),
         kept: this.keptFiles(preview.kept),

@@ -230,6 +230,23 @@ describe('restore refuses what it cannot do, per path, and never half-does it', 
     }
   });
 
+  it('puts a file back where an empty folder stands now, and undo makes the empty folder again with its mode', async () => {
+    const root = makeRepo();
+    write(root, 'notes/todo.txt', 'a file at the checkpoint\n');
+    const store = await openCheckpoints(root, quiet);
+    const checkpoint = await store.createCheckpoint();
+    fs.rmSync(path.join(root, 'notes/todo.txt'));
+    fs.mkdirSync(path.join(root, 'notes/todo.txt'), { mode: 0o700 });
+    fs.chmodSync(path.join(root, 'notes/todo.txt'), 0o700);
+    await restoreAndUndo(root, store, checkpoint.id, (result) => {
+      assert.deepEqual(result.recreated, ['notes/todo.txt']);
+      assert.equal(read(root, 'notes/todo.txt'), 'a file at the checkpoint\n');
+    });
+    assert.equal(fs.statSync(path.join(root, 'notes/todo.txt')).isDirectory(), true);
+    assert.equal(fs.statSync(path.join(root, 'notes/todo.txt')).mode & 0o777, 0o700);
+    store.close();
+  });
+
   it('never runs a smudge filter on restore (a failing one cannot break it)', async () => {
     const root = makeRepo();
     write(root, '.gitattributes', '*.dat filter=broken\n');

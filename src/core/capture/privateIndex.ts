@@ -81,10 +81,12 @@ export class PrivateIndex {
       await this.seed();
       return this.readState() ?? freshState();
     }
-    if (state.indexStamp && stampText(this.file) !== state.indexStamp && !checksumMatches(this.file)) {
+    if (state.indexStamp && stampText(this.file) !== state.indexStamp) {
       // git does not verify the index's checksum when it reads it: a truncated or damaged file
-      // could be read as a smaller index. Changed behind our back and damaged: rebuilt.
-      await this.rebuild('it was damaged');
+      // could be read as a smaller index. Changed behind our back and damaged: rebuilt, saying so.
+      // Intact but written after we last recorded what it holds (a capture killed between updating
+      // it and saying so): its tree and the modes read with it are unknown, so it is seeded again.
+      await this.rebuild(checksumMatches(this.file) ? null : 'it was damaged');
       return this.readState() ?? freshState();
     }
     if (state.anchor && readRefCheap(this.ws.commonDir, this.anchorRef) === null) {
@@ -95,13 +97,13 @@ export class PrivateIndex {
     return state;
   }
 
-  /** Throws the index away and seeds a new one, saying why in one line. */
-  async rebuild(why: string): Promise<void> {
+  /** Throws the index away and seeds a new one, saying why in one line (quietly when healing our own interrupted work). */
+  async rebuild(why: string | null): Promise<void> {
     fs.rmSync(this.file, { force: true });
     fs.rmSync(`${this.file}.lock`, { force: true });
     fs.rmSync(this.stateFile, { force: true });
     await this.seed();
-    this.notice(`Rebuilt the private index (${why}); this checkpoint takes a little longer.`);
+    if (why) this.notice(`Rebuilt the private index (${why}); this checkpoint takes a little longer.`);
   }
 
   readState(): IndexState | null {

@@ -95,8 +95,8 @@ export function applyJournal(journal: RestoreJournal, ctx: ApplyContext): Applie
 
   // 2. Folders the deletions emptied, deepest first; never the workspace folder or above, never
   //    one a write is about to use.
-  const writes = journal.ops.filter((op) => op.action === 'write');
-  const needed = new Set(writes.flatMap((op) => parentsOf(op.path) as string[]));
+  const writes = journal.ops.filter((op) => op.action === 'write' || op.action === 'mkdir');
+  const needed = new Set(writes.flatMap((op) => [...(parentsOf(op.path) as string[]), ...(op.action === 'mkdir' ? [op.path as string] : [])]));
   const becomeFiles = new Set(writes.map((op) => op.path as string));
   const emptied = new Set(journal.ops.filter((op) => op.action === 'delete' || (op.before && op.after && kindOf(op.after.mode) !== kindOf(op.before.mode))).flatMap((op) => parentsOf(op.path) as string[]));
   for (const op of journal.ops) if (op.action === 'write' && !op.before) emptied.add(op.path); // a folder that becomes a file
@@ -131,6 +131,34 @@ export function applyJournal(journal: RestoreJournal, ctx: ApplyContext): Applie
       }
       install(buffer(op.temp), target);
       (op.before ? result.modified : result.recreated).push(op.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') keep(op, 'changed-during-restore');
+      else if (refusalCode(error)) keep(op, refusalCode(error)!);
+      else throw error;
+    }
+  }
+
+  // 3b. Empty folders the target recorded, made again.
+  for (const op of journal.ops) {
+    if (skipped.has(op) || op.action !== 'mkdir') continue;
+    const target = full(op);
+    const now = stampOf(target);
+    if (now?.kind === 'dir') {
+      result.recreated.push(op.path);
+      continue;
+    }
+    if (now) {
+      keep(op, 'in-the-way');
+      continue;
+    }
+    try {
+      if (!makeParents(ctx.topLevel, op.path, ctx.folderModes)) {
+        keep(op, 'in-the-way');
+        continue;
+      }
+      fs.mkdirSync(target, { mode: 0o700 });
+      if (op.finalPerm !== null) fs.chmodSync(target, op.finalPerm);
+      result.recreated.push(op.path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') keep(op, 'changed-during-restore');
       else if (refusalCode(error)) keep(op, refusalCode(error)!);

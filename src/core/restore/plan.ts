@@ -18,7 +18,8 @@ export interface EntryState {
 export interface FileOp {
   /** Raw path relative to the work tree's top level. */
   path: RawPath;
-  action: 'write' | 'delete' | 'chmod';
+  /** `mkdir`: an empty folder the target recorded (git trees cannot hold one), made again. */
+  action: 'write' | 'delete' | 'chmod' | 'mkdir';
   change: 'added' | 'modified' | 'deleted' | 'typechange' | 'mode';
   /** What the safety checkpoint holds at this path (null: nothing). */
   before: EntryState | null;
@@ -61,6 +62,12 @@ export async function planRestore(engine: CheckpointEngine, target: StoredCheckp
       const perm = defaultMode(kind === 'dir' ? 'dir' : exec ? 'exec' : 'file', target.umask);
       if (perm !== mode) ops.push({ path: file, action: 'chmod', change: 'mode', before: null, after: null, perm });
     }
+  }
+  // Empty folders the target recorded (a restore removed them to put a file there): made again.
+  const deleting = new Set(ops.filter((op) => op.action === 'delete').map((op) => op.path as string));
+  for (const [folder, perm] of target.emptyFolders) {
+    if (scope && !folder.startsWith(`${scope}/`)) continue;
+    if (deleting.has(folder) || !stampOf(diskPath(engine.ws.topLevel, folder))) ops.push({ path: folder, action: 'mkdir', change: 'added', before: null, after: null, perm });
   }
   const kept = await keepReasons(engine, target, current, ops);
   return { ops: ops.filter((op) => !kept.has(op.path)), kept: [...kept].map(([path, code]) => ({ path, code })) };

@@ -20,12 +20,15 @@ export interface Preflight {
   kept: { path: RawPath; code: KeptCode }[];
   /** Permission bits of every path the restore touches as they are now (completes the safety checkpoint). */
   currentModes: Map<RawPath, number>;
+  /** Empty folders the restore removes to put a file there: the safety checkpoint records them, so undo makes them again. */
+  emptyFolders: [RawPath, number][];
 }
 
 export function preflight(topLevel: string, stagingDir: string, txId: string, plan: FileOp[], format: ObjectFormat, umask: number): Preflight {
   const kept: Preflight['kept'] = [];
   const ops: JournalOp[] = [];
   const currentModes = new Map<RawPath, number>();
+  const emptyFolders: [RawPath, number][] = [];
   const parentCache = new Map<string, boolean>();
   const stagingDev = deviceOf(path.dirname(stagingDir));
   // Paths the restore itself removes: a symlink or file standing where a folder must go is one of them.
@@ -49,7 +52,14 @@ export function preflight(topLevel: string, stagingDir: string, txId: string, pl
       refuse(check.refusal);
       continue;
     }
-    if (check.stamp && check.stamp.kind !== 'dir') currentModes.set(op.path, check.stamp.mode);
+    if (op.action === 'mkdir') {
+      if (check.stamp?.kind === 'dir') continue; // already there
+      if (check.stamp && !removed.has(op.path)) {
+        refuse('in-the-way');
+        continue;
+      }
+    } else if (check.stamp && check.stamp.kind !== 'dir') currentModes.set(op.path, check.stamp.mode);
+    else if (check.stamp?.kind === 'dir' && op.action === 'write' && isEmptyFolder(full)) emptyFolders.push([op.path, check.stamp.mode]);
     // Folders around the path as they are now: the safety checkpoint records them, so undoing the
     // restore keeps a folder that existed (even empty) and gives a recreated one its mode back.
     for (const parent of parentsOf(op.path)) {
@@ -72,12 +82,20 @@ export function preflight(topLevel: string, stagingDir: string, txId: string, pl
     ops.push({
       ...op,
       expect: check.stamp,
-      finalPerm: op.action === 'chmod' ? op.perm : finalPerm(op, check.stamp, umask),
+      finalPerm: op.action === 'chmod' || op.action === 'mkdir' ? op.perm : finalPerm(op, check.stamp, umask),
       temp: op.action === 'write' ? (sameDevice ? path.join(stagingDir, `t${index}`) : local('t')) : null,
       aside: sameDevice ? path.join(stagingDir, `a${index}`) : local('a'),
     });
   }
-  return { ops, kept, currentModes };
+  return { ops, kept, currentModes, emptyFolders };
+}
+
+function isEmptyFolder(full: Buffer): boolean {
+  try {
+    return fs.readdirSync(full).length === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** The path as it is now against what the safety checkpoint holds; a stamp to compare with later. */
@@ -85,6 +103,7 @@ function checkNow(full: Buffer, op: FileOp, format: ObjectFormat): { stamp: File
   for (let attempt = 0; attempt < 2; attempt++) {
     const stamp = stampOf(full);
     if (op.action === 'chmod') return { stamp: stamp && stamp.kind !== 'link' ? stamp : null };
+    if (op.action === 'mkdir') return { stamp };
     if (!op.before) {
       // Nothing there at the capture: a file there now was created since (keep it); a folder is
       // fine when the restore empties it (a folder that becomes a file).

@@ -109,7 +109,7 @@ async function planAndApply(engine: CheckpointEngine, journal: RestoreJournal, t
     const umask = engine.index.readState()?.umask ?? 0o022;
     const checked = preflight(engine.ws.topLevel, stagingDir, txId, plan.ops, engine.repo.facts.objectFormat, umask);
     // The safety checkpoint holds the exact permission bits of everything the restore touches.
-    safety = await engine.commitCapture(captured, { kind: 'safety', label: journal.safetyLabel }, safetyModes(captured, checked.ops, checked.currentModes));
+    safety = await engine.commitCapture(captured, { kind: 'safety', label: journal.safetyLabel }, safetyModes(captured, checked.ops, checked.currentModes), checked.emptyFolders);
     Object.assign(journal, { phase: 'staging', safety: { id: safety.id, commit: safety.commit }, stagingDir, ops: checked.ops, kept: [...plan.kept, ...checked.kept] });
     writeJournal(engine.ws.stateDir, journal);
     applied = await stageAndApply(engine, journal);
