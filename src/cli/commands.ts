@@ -114,7 +114,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   restore: {
     usage: 'restore ID [-C DIR] [--session ID] [--files-only | --transcript-only] [--yes] [--json]',
-    summary: 'Bring files (and the transcript) back to a checkpoint; undo with `boocode undo`.',
+    summary: 'Bring files (and the transcript) back to a checkpoint; undo with `boocode undo`. Ignored files, nested repositories and files changed while it runs are left alone; an interrupted restore is finished by the next command.',
     values: [...WORKSPACE, '--session'],
     switches: ['--files-only', '--transcript-only', '--yes', '--json'],
     run: (args, io) =>
