@@ -2,8 +2,9 @@
 // is a commit (parented on HEAD when there is one) whose tree is the whole work tree, byte for
 // byte, pointed at by refs/boocode/checkpoints/<id>. HEAD, branches, the staging area and the
 // repository's index are never written. All git work for one workspace runs one writer at a time.
+import * as fs from 'fs';
 import * as path from 'path';
-import { capture, CaptureResult, RawSkipped } from './capture/capture';
+import { capture, CaptureResult, createLooseRef, RawSkipped } from './capture/capture';
 import { encodeModes, ModeManifest } from './capture/modes';
 import { PrivateIndex } from './capture/privateIndex';
 import { EMPTY_TREE } from './capture/treeWriter';
@@ -178,7 +179,7 @@ export class CheckpointEngine {
     const args = ['commit-tree', captured.tree, ...(head ? ['-p', head] : []), '-F', '-'];
     const commit = await this.git.text(args, { input: Buffer.from(commitMessage(input, recorded), 'utf8') });
     const ref = CHECKPOINT_REFS + id;
-    await this.git.run(['update-ref', '--no-deref', '-m', 'boocode checkpoint', ref, commit, '0'.repeat(40)]);
+    if (!createLooseRef(this.ws.commonDir, ref, commit)) await this.git.run(['update-ref', '--no-deref', '-m', 'boocode checkpoint', ref, commit, '0'.repeat(40)]);
     return storedOf(recorded, commit, ref, head);
   }
 
@@ -203,6 +204,7 @@ export class CheckpointEngine {
 
   /** Checkpoints of this workspace, newest first. */
   async list(namespace = CHECKPOINT_REFS): Promise<StoredCheckpoint[]> {
+    if (surelyNoRefs(this.ws.commonDir, namespace)) return [];
     const output = await this.git.run(['for-each-ref', '--format=%(objectname) %(refname) %(parent)%00%(contents)%00', namespace]);
     const fields = splitNul(output.stdout);
     const result: StoredCheckpoint[] = [];
@@ -218,13 +220,19 @@ export class CheckpointEngine {
   async get(id: string, namespace = CHECKPOINT_REFS): Promise<StoredCheckpoint> {
     assertCheckpointId(id);
     const ref = namespace + id;
-    const output = await this.git.run(['for-each-ref', '--format=%(objectname) %(refname) %(parent)%00%(contents)%00', ref]);
-    const fields = splitNul(output.stdout);
-    const [commit, foundRef, parent] = (fields[0] ?? '').replace(/^\n/, '').split(' ');
-    if (foundRef !== ref) {
-      throw new BooError('not-found', `No checkpoint ${id} in this workspace; run \`boocode list\` to see the checkpoints.`);
+    // A loose ref to a loose commit (how checkpoints are written) is read without starting git.
+    let found = readLooseCommit(this.ws.commonDir, ref);
+    if (!found) {
+      const output = await this.git.run(['for-each-ref', '--format=%(objectname) %(refname) %(parent)%00%(contents)%00', ref]);
+      const fields = splitNul(output.stdout);
+      const [commit, foundRef, parent] = (fields[0] ?? '').replace(/^\n/, '').split(' ');
+      if (foundRef !== ref) {
+        throw new BooError('not-found', `No checkpoint ${id} in this workspace; run \`boocode list\` to see the checkpoints.`);
+      }
+      found = { commit, parent: parent || null, message: fields[1] ?? '' };
     }
-    const parsed = parseMessage(fields[1] ?? '', commit, ref, parent || null);
+    const { commit, parent } = found;
+    const parsed = parseMessage(found.message, commit, ref, parent || null);
     if (!parsed) throw new BooError('not-found', `${ref} is not a BooCode checkpoint; run \`boocode list\` to see the checkpoints.`);
     if (parsed.workspaceKey !== this.ws.key) {
       throw new BooError(
@@ -383,6 +391,38 @@ function commitMessage(input: NewCheckpoint, recorded: RecordedMeta): string {
   const title = (input.title ?? input.label ?? `${input.kind} checkpoint`).replace(/[\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 72);
   // JSON escapes every control character (NUL included), so nothing git refuses reaches the message.
   return `BooCode: ${title}\n\n${META_PREFIX}${JSON.stringify(recorded)}\n`;
+}
+
+/** True when no ref can exist under `namespace` (no loose folder, none packed): git need not be asked. */
+function surelyNoRefs(commonDir: string, namespace: string): boolean {
+  try {
+    if (fs.existsSync(path.join(commonDir, 'reftable')) || fs.existsSync(path.join(commonDir, ...namespace.split('/').filter(Boolean)))) return false;
+    const packed = fs.readFileSync(path.join(commonDir, 'packed-refs'), 'latin1');
+    return !packed.includes(` ${namespace}`);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'; // no packed-refs file at all
+  }
+}
+
+/** The commit a loose ref points at, read from its loose object; null whenever git is needed (packed, alternates, reftable). */
+function readLooseCommit(commonDir: string, ref: string): { commit: string; parent: string | null; message: string } | null {
+  try {
+    if (fs.existsSync(path.join(commonDir, 'reftable'))) return null;
+    const commit = fs.readFileSync(path.join(commonDir, ...ref.split('/')), 'latin1').trim();
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) return null;
+    // zlib is loaded only here, so the commands that never read an object do not pay for it.
+    const { inflateSync } = require('zlib') as typeof import('zlib');
+    const data = inflateSync(fs.readFileSync(path.join(commonDir, 'objects', commit.slice(0, 2), commit.slice(2))));
+    const nul = data.indexOf(0);
+    if (nul < 0 || !data.subarray(0, nul).toString('latin1').startsWith('commit ')) return null;
+    const text = data.subarray(nul + 1).toString('utf8');
+    const split = text.indexOf('\n\n');
+    const headers = split < 0 ? text : text.slice(0, split);
+    const parent = /^parent ([0-9a-f]+)$/m.exec(headers)?.[1] ?? null;
+    return { commit, parent, message: split < 0 ? '' : text.slice(split + 2) };
+  } catch {
+    return null;
+  }
 }
 
 function storedOf(recorded: RecordedMeta, commit: string, ref: string, head: string | null): StoredCheckpoint {

@@ -24,6 +24,8 @@ export interface IndexScan {
   sparse: boolean;
   /** Every entry's path, when asked for. */
   names: RawPath[] | null;
+  /** The tree of the whole index, from a cache-tree that covers every entry (null: git must write it). */
+  rootTree: string | null;
 }
 
 const ASSUME_VALID = 0x8000;
@@ -76,14 +78,26 @@ export function scanIndex(file: string, hashSize: 20 | 32 = 20, namesUpTo = 0): 
   }
   let split = false;
   let sparse = false;
+  let rootTree: string | null = null;
   while (offset + 8 <= end) {
     const signature = data.toString('latin1', offset, offset + 4);
     const size = data.readUInt32BE(offset + 4);
     if (signature === 'link') split = true;
     if (signature === 'sdir') sparse = true;
+    if (signature === 'TREE') rootTree = validRootTree(data.subarray(offset + 8, offset + 8 + size), entries, hashSize);
     offset += 8 + size;
   }
-  return { version, entries, flagged, hasAttributesFiles, split, sparse, names };
+  return { version, entries, flagged, hasAttributesFiles, split, sparse, names, rootTree };
+}
+
+/** The cache-tree's root entry (`\0<entries> <subtrees>\n<oid>`): the index's tree when it covers every entry. */
+function validRootTree(tree: Buffer, entries: number, hashSize: number): string | null {
+  if (tree.length < 4 || tree[0] !== 0) return null;
+  const newline = tree.indexOf(10, 1);
+  if (newline < 0) return null;
+  const [count] = tree.toString('latin1', 1, newline).split(' ');
+  if (Number(count) !== entries || newline + 1 + hashSize > tree.length) return null;
+  return tree.toString('hex', newline + 1, newline + 1 + hashSize);
 }
 
 const ATTRIBUTES = Buffer.from('.gitattributes');

@@ -102,7 +102,7 @@ export class PrivateIndex {
     fs.rmSync(this.file, { force: true });
     fs.rmSync(`${this.file}.lock`, { force: true });
     fs.rmSync(this.stateFile, { force: true });
-    await this.seed();
+    await this.seed(false);
     if (why) this.notice(`Rebuilt the private index (${why}); this checkpoint takes a little longer.`);
   }
 
@@ -127,7 +127,7 @@ export class PrivateIndex {
   }
 
   /** Creates the index from the repository's own one (or empty for a plain folder). */
-  private async seed(): Promise<void> {
+  private async seed(trustCacheTree = true): Promise<void> {
     fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const temporary = `${this.file}.seed-${process.pid}`;
     fs.rmSync(temporary, { force: true });
@@ -155,6 +155,9 @@ export class PrivateIndex {
         prepareSweep(this.ws.stateDir);
         Object.assign(state, { modesSwept: false, seededAt, sweepStartedAt: null });
       }
+      // The user's cache-tree already names the index's tree when it covers every entry: the first
+      // capture starts from it, no write-tree. (A rebuild, which may follow missing objects, does not trust it.)
+      if (trustCacheTree && !needsGit && scan?.rootTree) state.tree = scan.rootTree;
       // A copy of the user's index holds only what the user tracks: nothing in it is ours to drop.
       if (stampText(real) === userIndex) Object.assign(state, { ignoreKey: SEEDED, ignoredTracked: null, userIndex });
       fs.renameSync(temporary, this.file);
