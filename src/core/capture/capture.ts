@@ -187,8 +187,9 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
   // A checkpoint of a few small changes leaves the index as it is (rewriting a 50,000-entry index
   // costs a third of a git status): the next capture sees the same files again, re-reads them and
   // applies them to the same base tree. Anything else brings the index up to date. The larger the
-  // index, the more re-reading is cheaper than rewriting it.
-  const deferLimit = Math.min(512, Math.max(8, Math.floor((stampOf(index.file)?.size ?? 0) / 16_384)));
+  // index, the more re-reading is cheaper than rewriting it; never more than 32 files, so a capture
+  // stays below fast-import's unpack limit (100 objects) and writes loose objects, not a pack.
+  const deferLimit = Math.min(32, Math.max(8, Math.floor((stampOf(index.file)?.size ?? 0) / 16_384)));
   const deferIndex =
     forced.size === 0 &&
     state.rehash.length === 0 &&
