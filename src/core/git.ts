@@ -98,6 +98,11 @@ export class Git {
     return child;
   }
 
+  /** The command line and environment this runs git with (for a process of ours that runs git on its own). */
+  invocation(): { args: string[]; env: Record<string, string> } {
+    return { args: [...this.prefix], env: { ...this.env } };
+  }
+
   /** stdout as UTF-8 with the trailing newline removed. */
   async text(args: string[], options: GitRunOptions = {}): Promise<string> {
     const result = await this.run(args, options);

@@ -2,6 +2,7 @@
 // process reads them and the next capture merges its report. Until then checkpoints say their
 // modes are partial, and restoring one never changes the mode of a file it did not read.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { openCheckpoints } from '../../src/core/service';
@@ -39,10 +40,17 @@ describe('modes of a large seeded index', () => {
       const secret = path.join(root, 'secret.env');
       const state = () => JSON.parse(fs.readFileSync(path.join(root, '.git/boocode/index.state'), 'utf8'));
 
+      // Untracked files for the first capture to add: more than it defers, so it hands the index update
+      // to the background process (which may already be done by the time the checkpoint returns).
+      for (let i = 0; i < 40; i++) write(root, `new/n${i}.txt`, `untracked ${i}\n`);
       const store = await openCheckpoints(root, { onNotice: () => undefined, stateHome: stateHome() });
       const first = await store.createCheckpoint({ label: 'first' });
       assert.equal(state().modesSwept, false, 'the first checkpoint did not wait for the sweep');
+      const indexedNow = () => execFileSync('git', ['ls-files'], { cwd: root, env: { ...process.env, GIT_INDEX_FILE: path.join(root, '.git/boocode/index') }, encoding: 'utf8' });
       await until('the background sweep to report', () => fs.existsSync(path.join(root, '.git/boocode/modes.sweep-report')));
+      assert.equal(state().catchUp, null, 'the background process updated the index');
+      assert.equal(state().tree, git(root, 'rev-parse', `${first.commit}^{tree}`), 'and recorded its tree: the checkpoint tree, as nothing changed since');
+      assert.ok(indexedNow().includes('new/n39.txt'), 'the untracked files are in our index');
 
       write(root, 'src/d1/f1.txt', 'changed\n');
       const second = await store.createCheckpoint({ label: 'second' });

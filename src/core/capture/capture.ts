@@ -16,7 +16,8 @@ import { Candidate, classify, unreadableRoot } from './candidates';
 import { decodeModes, encodeModes, forgetUnder, ModeManifest, noteMode } from './modes';
 import { IndexState, PrivateIndex, SEEDED } from './privateIndex';
 import { isBrokenIndexError, isMissingObjectError, parseStatus, StatusReport } from './status';
-import { sweepInBackground, sweepPending, takeSweepReport } from './modeSweep';
+import { catchUpFile, startBackground, sweepPending, takeSweepReport } from './modeSweep';
+import { writePrivateFile } from '../privateFiles';
 import { TreeWriter } from './treeWriter';
 
 export interface RawSkipped {
@@ -196,7 +197,14 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
     folders.length === 0 &&
     puts.length + deletions.size <= deferLimit &&
     puts.reduce((sum, put) => sum + put.content.length, 0) <= DEFER_MAX_BYTES;
-  const indexUpdate = deferIndex ? Promise.resolve(true) : updateIndex(git, puts, [...deletions], forced);
+  // The first capture of a large, just-seeded index hands its index update (one rewrite of the whole
+  // index) to the background process it starts anyway to read modes; that process takes our lock.
+  const catchUp =
+    !deferIndex && forced.size === 0 && state.rehash.length === 0 && state.modesSwept === false && !state.sweepStartedAt && sweepPending(ws.stateDir);
+  const skipIndex = deferIndex || catchUp;
+  const catchUpId = catchUp ? `${process.pid}-${Date.now()}` : null;
+  if (catchUp) writePrivateFile(catchUpFile(ws.stateDir), joinRaw([...deletions, ...puts.map((put) => put.path)]));
+  const indexUpdate = skipIndex ? Promise.resolve(true) : updateIndex(git, puts, [...deletions], forced);
   let written: { commit: string; tree: string };
   try {
     for (const put of puts) marks.push({ path: put.path, mode: put.mode, mark: await writer.blob(put.content) });
@@ -221,24 +229,26 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
 
   // The anchor ref pins what our index refers to against git gc; a deferred capture leaves it (and
   // the index) as they are, except the first time, when there is none yet.
-  const moveAnchor = !deferIndex || state.anchor === null;
+  const moveAnchor = !skipIndex || state.anchor === null;
   const refs: { line: string; ref: string }[] = [];
   if (request.createRef) refs.push({ line: `create ${request.createRef} ${written.commit}\n`, ref: request.createRef });
   if (moveAnchor) refs.push({ line: `update ${index.anchorRef} ${written.commit}\n`, ref: index.anchorRef });
   // New refs are written as git writes loose refs (no process); moving an existing one is update-ref's job.
-  const direct = (deferIndex || !request.createRef) && refs.every(({ ref }) => ref === request.createRef || state.anchor === null);
+  const direct = (skipIndex || !request.createRef) && refs.every(({ ref }) => ref === request.createRef || state.anchor === null);
   const created = direct && refs.length > 0 && createLooseRefs(ws.commonDir, refs.map(({ ref }) => ref), written.commit);
   if (!created && refs.length > 0) await repo.realGit().run(['update-ref', '--stdin'], { input: refs.map(({ line }) => line).join('') });
   const anchor = moveAnchor ? written.commit : (state.anchor as string);
   repo.setHead(anchor);
   index.writeState({
     ...state,
-    tree: deferIndex ? base : settled ? written.tree : null,
+    tree: skipIndex ? base : settled ? written.tree : null,
+    // An index update handed to the background is dropped once a capture updates the index itself.
+    catchUp: catchUp ? catchUpId : skipIndex ? (state.catchUp ?? null) : null,
     anchor,
     modes: encodeModes(modes),
     rehash: [],
     racy: stillRacy(racy, recheck, puts),
-    ...startSweepIfDue(ctx, state),
+    ...startSweepIfDue(ctx, state, catchUpId),
   });
   return { commit: written.commit, tree: written.tree, skipped, modes: recorded };
 }
@@ -343,11 +353,21 @@ export function createLooseRef(commonDir: string, ref: string, commit: string): 
 }
 
 /** Starts the background mode sweep of a large seeded index once the capture is done (again if one died). */
-function startSweepIfDue(ctx: CaptureContext, state: IndexState): Partial<IndexState> {
+function startSweepIfDue(ctx: CaptureContext, state: IndexState, catchUpId: string | null): Partial<IndexState> {
   const { ws } = ctx;
   if (state.modesSwept !== false || !sweepPending(ws.stateDir)) return {};
   if (state.sweepStartedAt && Date.now() - state.sweepStartedAt < 60_000) return {};
-  sweepInBackground(ws.stateDir, ws.topLevel, state.seededAt ?? Date.now(), state.umask, { dir: ctx.repo.dir, index: ctx.index.file, objects: ctx.repo.objectsDir });
+  startBackground({
+    topLevel: ws.topLevel,
+    stateDir: ws.stateDir,
+    seededAt: state.seededAt ?? Date.now(),
+    umask: state.umask,
+    git: ctx.repo.captureGit(ctx.index.file).invocation(),
+    indexFile: ctx.index.file,
+    stateFile: path.join(ws.stateDir, 'index.state'),
+    lockFile: path.join(ws.stateDir, 'git.lock'),
+    catchUpId,
+  });
   return { sweepStartedAt: Date.now() };
 }
 

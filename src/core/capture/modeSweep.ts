@@ -31,53 +31,89 @@ interface SweepReport {
 const inputFile = (stateDir: string) => path.join(stateDir, 'modes.sweep-input');
 const reportFile = (stateDir: string) => path.join(stateDir, 'modes.sweep-report');
 
-// Self-contained (run with `node -e`): Node's own modules only. argv: topLevel, input, report,
-// seededAt, git dir, index, objects, umask. The paths come from our index, listed by git with no inherited GIT_*.
+// Self-contained (run with `node -e`): Node's own modules only. argv[1] is a JSON job: git's
+// command line and environment as capture runs it (never an inherited GIT_*), the files to use, and
+// optionally an index update the first capture handed over (done under our lock: the index and
+// its state are ours to write only while holding it).
 const SWEEP_SCRIPT = `
 const fs = require('fs');
+const os = require('os');
 const { execFileSync } = require('child_process');
-const [topLevel, input, report, seededAtText, gitDir, indexFile, objectsDir, umaskText] = process.argv.slice(1);
-const seededAt = Number(seededAtText);
-const umask = Number(umaskText);
-const defaults = { f: 0o666 & ~umask, x: 0o777 & ~umask, d: 0o777 & ~umask };
-// Only what the capture needs: unusual modes of files unchanged since seeding, and the files changed since.
-const unusual = [];
-const recheck = [];
-const note = (name, kind, stat) => {
-  if (stat.ctimeMs >= seededAt - 2000) {
-    if (kind !== 'd') recheck.push(name);
-  } else if ((stat.mode & 0o7777) !== defaults[kind]) unusual.push([name, kind, stat.mode & 0o7777]);
-};
-const env = {};
-for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GIT_')) env[key] = value;
-env.GIT_INDEX_FILE = indexFile;
-env.GIT_OBJECT_DIRECTORY = objectsDir;
-const listed = execFileSync('git', ['-c', 'core.quotePath=false', '-c', 'core.fsmonitor=false', '-c', 'core.splitIndex=false', '--git-dir=' + gitDir, '--work-tree=' + topLevel, 'ls-files', '-z'], { env, maxBuffer: 1 << 30 });
-const names = listed.toString('latin1').split('\\0').filter(Boolean);
-// Entries that match ignore rules: the user tracks them all at seeding; they leave once untracked.
-const ignoredListed = execFileSync('git', ['-c', 'core.quotePath=false', '-c', 'core.fsmonitor=false', '-c', 'core.splitIndex=false', '-c', 'core.ignorecase=false', '--git-dir=' + gitDir, '--work-tree=' + topLevel, 'ls-files', '-z', '-c', '-i', '--exclude-standard'], { env, maxBuffer: 1 << 30 });
-const ignored = ignoredListed.toString('latin1').split('\\0').filter(Boolean);
-const prefix = Buffer.from(topLevel + '/', 'utf8');
-const ascii = /^[\\x00-\\x7f]*$/;
-const full = (name) => (ascii.test(name) ? topLevel + '/' + name : Buffer.concat([prefix, Buffer.from(name, 'latin1')]));
-const folders = new Set();
-for (const name of names) {
-  const stat = fs.lstatSync(full(name), { throwIfNoEntry: false });
-  if (stat && stat.isFile()) note(name, stat.mode & 0o100 ? 'x' : 'f', stat);
-  for (let slash = name.lastIndexOf('/'); slash > 0; slash = name.lastIndexOf('/', slash - 1)) {
-    const folder = name.slice(0, slash);
-    if (folders.has(folder)) break;
-    folders.add(folder);
+const job = JSON.parse(process.argv[1]);
+const git = (args, input) => execFileSync('git', [...job.git.args, ...args], { env: job.git.env, input, maxBuffer: 1 << 30 });
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+if (job.catchUp && fs.existsSync(job.catchUp)) {
+  let locked = false;
+  for (const deadline = Date.now() + 30000; !locked && Date.now() < deadline; ) {
+    try {
+      const fd = fs.openSync(job.lockFile, 'wx', 0o600);
+      fs.writeSync(fd, JSON.stringify({ pid: process.pid, host: os.hostname(), at: Date.now() }));
+      fs.closeSync(fd);
+      locked = true;
+    } catch (error) {
+      if (error.code !== 'EEXIST') break;
+      sleep(20);
+    }
+  }
+  if (locked) {
+    try {
+      const stateText = fs.readFileSync(job.stateFile, 'utf8');
+      const state = JSON.parse(stateText);
+      // Only if nothing changed the index since the capture that handed this over.
+      if (state.catchUp === job.catchUpId) {
+        git(['update-index', '--add', '--remove', '--replace', '-z', '--stdin'], fs.readFileSync(job.catchUp));
+        // The index now holds the files as they are on disk (maybe newer than what the capture read): its own tree is the next base.
+        const tree = git(['write-tree']).toString('latin1').trim();
+        const stat = fs.statSync(job.indexFile);
+        Object.assign(state, { tree: /^[0-9a-f]{40,64}$/.test(tree) ? tree : null, catchUp: null, indexStamp: stat.ino + ':' + stat.size + ':' + stat.mtimeMs + ':' + stat.ctimeMs });
+        const temporary = job.stateFile + '.tmp-' + process.pid;
+        fs.writeFileSync(temporary, JSON.stringify(state), { mode: 0o600 });
+        fs.renameSync(temporary, job.stateFile);
+      }
+    } catch {
+      // the next capture brings the index up to date itself
+    } finally {
+      fs.rmSync(job.catchUp, { force: true });
+      fs.rmSync(job.lockFile, { force: true });
+    }
   }
 }
-for (const folder of folders) {
-  const stat = fs.lstatSync(full(folder), { throwIfNoEntry: false });
-  if (stat && stat.isDirectory()) note(folder, 'd', stat);
+if (fs.existsSync(job.input)) {
+  const { topLevel, seededAt, umask } = job;
+  const defaults = { f: 0o666 & ~umask, x: 0o777 & ~umask, d: 0o777 & ~umask };
+  // Only what the capture needs: unusual modes of files unchanged since seeding, and the files changed since.
+  const unusual = [];
+  const recheck = [];
+  const note = (name, kind, stat) => {
+    if (stat.ctimeMs >= seededAt - 2000) {
+      if (kind !== 'd') recheck.push(name);
+    } else if ((stat.mode & 0o7777) !== defaults[kind]) unusual.push([name, kind, stat.mode & 0o7777]);
+  };
+  const names = git(['ls-files', '-z']).toString('latin1').split('\\0').filter(Boolean);
+  // Entries that match ignore rules: the user tracks them all at seeding; they leave once untracked.
+  const ignored = git(['ls-files', '-z', '-c', '-i', '--exclude-standard']).toString('latin1').split('\\0').filter(Boolean);
+  const prefix = Buffer.from(topLevel + '/', 'utf8');
+  const ascii = /^[\\x00-\\x7f]*$/;
+  const full = (name) => (ascii.test(name) ? topLevel + '/' + name : Buffer.concat([prefix, Buffer.from(name, 'latin1')]));
+  const folders = new Set();
+  for (const name of names) {
+    const stat = fs.lstatSync(full(name), { throwIfNoEntry: false });
+    if (stat && stat.isFile()) note(name, stat.mode & 0o100 ? 'x' : 'f', stat);
+    for (let slash = name.lastIndexOf('/'); slash > 0; slash = name.lastIndexOf('/', slash - 1)) {
+      const folder = name.slice(0, slash);
+      if (folders.has(folder)) break;
+      folders.add(folder);
+    }
+  }
+  for (const folder of folders) {
+    const stat = fs.lstatSync(full(folder), { throwIfNoEntry: false });
+    if (stat && stat.isDirectory()) note(folder, 'd', stat);
+  }
+  const temporary = job.report + '.tmp-' + process.pid;
+  fs.writeFileSync(temporary, JSON.stringify({ unusual, recheck, ignored }), { mode: 0o600 });
+  fs.renameSync(temporary, job.report);
+  fs.rmSync(job.input, { force: true });
 }
-const temporary = report + '.tmp-' + process.pid;
-fs.writeFileSync(temporary, JSON.stringify({ unusual, recheck, ignored }), { mode: 0o600 });
-fs.renameSync(temporary, report);
-fs.rmSync(input, { force: true });
 `;
 
 /** Reads the modes of `names` now (a small repository). */
@@ -105,12 +141,32 @@ export function sweepInline(topLevel: string, names: readonly RawPath[], umask: 
   return { modes, racy };
 }
 
-/** Starts the sweep in a detached process that outlives this one; its report is merged later. */
-export function sweepInBackground(stateDir: string, topLevel: string, seededAt: number, umask: number, git: { dir: string; index: string; objects: string }): void {
+/** What the background process is given: git as capture runs it, and our files. */
+export interface BackgroundJob {
+  topLevel: string;
+  stateDir: string;
+  seededAt: number;
+  umask: number;
+  git: { args: string[]; env: Record<string, string> };
+  indexFile: string;
+  stateFile: string;
+  lockFile: string;
+  /** An index update handed over by the first capture (its id is in the index state). */
+  catchUpId: string | null;
+}
+
+export const catchUpFile = (stateDir: string) => path.join(stateDir, 'index.catch-up');
+
+/** Starts the sweep (and any handed-over index update) in a detached process that outlives this one. */
+export function startBackground(job: BackgroundJob): void {
   try {
-    if (!fs.existsSync(inputFile(stateDir))) return;
-    const args = ['-e', SWEEP_SCRIPT, topLevel, inputFile(stateDir), reportFile(stateDir), String(seededAt), git.dir, git.index, git.objects, String(umask)];
-    const child = spawn(process.execPath, args, {
+    const spec = {
+      ...job,
+      input: inputFile(job.stateDir),
+      report: reportFile(job.stateDir),
+      catchUp: job.catchUpId ? catchUpFile(job.stateDir) : null,
+    };
+    const child = spawn(process.execPath, ['-e', SWEEP_SCRIPT, JSON.stringify(spec)], {
       detached: true,
       stdio: 'ignore',
       // VS Code's own runtime runs as plain Node with this; Node ignores it.
@@ -120,7 +176,7 @@ export function sweepInBackground(stateDir: string, topLevel: string, seededAt: 
     child.on('error', () => undefined);
     child.unref();
   } catch {
-    // No sweep: checkpoints keep partial modes until the next seeding.
+    // No background work: checkpoints keep partial modes until the next seeding, and the next capture updates the index.
   }
 }
 
@@ -144,7 +200,7 @@ export function takeSweepReport(stateDir: string, umask: number): { modes: ModeM
   return { modes, recheck: report.recheck as RawPath[], ignored: (report.ignored ?? []) as RawPath[] };
 }
 
-/** Notes that a sweep is due (at seeding); `sweepInBackground` starts it once the capture is done. */
+/** Notes that a sweep is due (at seeding); `startBackground` starts it once the capture is done. */
 export function prepareSweep(stateDir: string): void {
   fs.rmSync(reportFile(stateDir), { force: true });
   writePrivateFile(inputFile(stateDir), '');

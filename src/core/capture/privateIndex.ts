@@ -39,6 +39,8 @@ export interface IndexState {
   seededAt?: number;
   /** When the background sweep was started (null: not yet). */
   sweepStartedAt?: number | null;
+  /** An index update handed to the background process (see modeSweep.ts), until it is done or dropped. */
+  catchUp?: string | null;
   /** Entries whose stat the index learnt in the same second as they last changed, with the stamp then: re-checked next time. */
   racy?: [RawPath, string][];
   /** Our index file as we last left it: if it changed behind our back, its checksum is verified. */
