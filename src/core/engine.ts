@@ -12,7 +12,7 @@ import { BooError } from './errors';
 import { Git, splitNul } from './git';
 import { assertCheckpointId, newTimeId } from './ids';
 import { withLock } from './lock';
-import { workspacePathspecs } from './paths';
+import { assertRelativePath, workspacePathspecs } from './paths';
 import { tightenStateDir } from './privateFiles';
 import { PrivateRepo } from './privateRepo';
 import { displayPath, RawPath, rawFromDisplay, rawToBuffer, splitRaw } from './rawPath';
@@ -294,7 +294,7 @@ export class CheckpointEngine {
   /** A file's bytes at a checkpoint, as they were on disk. */
   async fileAt(id: string, file: string): Promise<Buffer> {
     const meta = await this.get(id);
-    const relative = rawFromDisplay(assertRelative(file));
+    const relative = rawFromDisplay(assertRelativePath(file));
     const top = this.ws.scope ? `${this.ws.scope}/${relative}` : relative;
     // --batch takes the name on stdin, so any bytes work in a path.
     const input = Buffer.concat([Buffer.from(`${meta.commit}:`), rawToBuffer(top), Buffer.from('\n')]);
@@ -366,18 +366,6 @@ export class CheckpointEngine {
     const sizes = await this.git.text(['cat-file', '--batch-check=%(objectsize:disk)'], { input: ids + '\n' });
     return sizes.split('\n').reduce((sum, line) => sum + (Number(line) || 0), 0);
   }
-}
-
-function assertRelative(file: string): string {
-  if (typeof file !== 'string' || file.length === 0 || file.includes('\0')) {
-    throw new BooError('invalid-path', 'Give a file path relative to the workspace folder.');
-  }
-  const posix = file.split(path.sep).join('/').replace(/^\.\//, '');
-  const parts = posix.split('/');
-  if (path.isAbsolute(file) || parts.some((part) => part === '..' || part === '') || parts[0] === '.git') {
-    throw new BooError('invalid-path', `${JSON.stringify(file)} is not a path inside the workspace; give a relative path such as src/app.ts.`);
-  }
-  return parts.filter((part) => part !== '.').join('/');
 }
 
 /** Skipped paths as the workspace sees them (relative to its folder), those outside its scope left out. */

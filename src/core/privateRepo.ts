@@ -3,8 +3,8 @@
 // exclude file and its own HEAD, so that:
 // - no line-ending conversion, clean/smudge filter (LFS), `ident` or encoding ever applies: a
 //   checkpoint holds the bytes on disk, and a filter program that is missing cannot fail a capture;
-// - our temp files, the user's exclude patterns and our own state never enter a checkpoint, while
-//   git's untracked cache stays usable (pathspecs would switch it off);
+// - our temp files, the user's exclude patterns and our own state never enter a checkpoint (as
+//   exclude rules, not pathspecs, so every git command we run agrees on them);
 // - a crash report or a lock of ours can never land in the user's .git.
 // A plain folder's shadow repository is already ours: it plays this role itself.
 import * as fs from 'fs';
@@ -52,8 +52,6 @@ function captureConfig(facts: RepoFacts): string[] {
     // A chmod changes only the ctime: trusted, so a mode-only change is seen and recorded.
     'core.trustctime=true',
     'core.checkStat=default',
-    'status.showUntrackedFiles=normal',
-    'status.renames=false',
     // Objects we write (untracked files, secrets included) readable by their owner only.
     ...(facts.sharedRepository ? [] : ['core.sharedRepository=0600']),
   ];

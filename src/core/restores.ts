@@ -9,11 +9,11 @@ import { displayPath, RawPath } from './rawPath';
 import { Applied } from './restore/apply';
 import { RestoreJournal } from './restore/journal';
 import { keptReason } from './restore/keptText';
-import { finishInterrupted, pendingJournal, previewRestore, runRestore, targetOf } from './restore/transaction';
+import { beginJournal, finishInterrupted, pendingJournal, previewRestore, runRestore } from './restore/transaction';
 import { CheckpointRow, MessageRow, RestorePayload } from './store/ops';
 import { TranscriptStore } from './store/transcriptStore';
 import { KeptCode, KeptFile, PendingRestore, RecoveryOutcome, RestoreMode, RestoreOutcome, RestorePlan, UndoOutcome } from './types';
-import { removeJournal, writeJournal } from './restore/journal';
+import { removeJournal } from './restore/journal';
 
 export class Restores {
   constructor(
@@ -195,27 +195,7 @@ export class Restores {
     request: { kind: 'restore' | 'undo'; restoreId: string; target: StoredCheckpoint | null; mode: RestoreMode; session: string | null; later: CheckpointRow[]; undoOf: string | null },
     record: (journal: RestoreJournal) => Promise<void>,
   ): Promise<void> {
-    const journal: RestoreJournal = {
-      v: 1,
-      id: request.restoreId,
-      kind: request.kind,
-      phase: 'recording',
-      pid: process.pid,
-      startedAt: Date.now(),
-      attempts: 0,
-      safetyLabel: '',
-      target: request.target ? targetOf(request.target) : { id: '', commit: '', rawBytes: true, session: null, anchor: null, createdAt: 0 },
-      safety: null,
-      targetModes: [],
-      stagingDir: '',
-      ops: [],
-      kept: [],
-      mode: request.mode,
-      session: request.session,
-      later: request.later,
-      undoOf: request.undoOf,
-    };
-    writeJournal(this.engine.ws.stateDir, journal);
+    const journal = beginJournal(this.engine, { ...request, safetyLabel: '' }, 'recording');
     await record(journal);
     removeJournal(this.engine.ws.stateDir);
   }

@@ -101,19 +101,6 @@ export interface RestorePlan {
   kept: KeptFile[];
 }
 
-/** Files-side result of a restore. */
-export interface FilesRestoreResult {
-  restored: string;
-  /** Checkpoint of the state just before the restore: restoring it undoes this restore. */
-  safetyCheckpoint: string;
-  filesChanged: number;
-  modified: string[];
-  recreated: string[];
-  deleted: string[];
-  modeChanged: string[];
-  kept: KeptFile[];
-}
-
 export type RestoreMode = 'all' | 'files' | 'transcript';
 
 /** Result of a restore of files and/or transcript. */

@@ -1,8 +1,9 @@
-// Captures the work tree into a commit. `git status` against our private index finds what changed
-// (the stat cache makes that cost about one `git status`); those files are read once, byte for
-// byte, and streamed with the previous tree into fast-import, which writes only the changed trees
-// and the commit. The index is brought up to date in parallel, so its stat cache stays warm. Every
-// file git or the disk will not give us is left out and reported, never the whole checkpoint.
+// Captures the work tree into a commit. `diff-files` and `ls-files -o` against our private index
+// find what changed (the stat cache makes that cost about one `git status`); those files are read
+// once, byte for byte, and streamed with the previous tree into fast-import, which writes only the
+// changed trees and the commit. The index is brought up to date in parallel (or, for a few small
+// changes, left for the next capture to see again). Every file git or the disk will not give us is
+// left out and reported, never the whole checkpoint.
 import * as fs from 'fs';
 import * as path from 'path';
 import { describeError } from '../errors';
@@ -82,7 +83,7 @@ async function captureOnce(ctx: CaptureContext, request: CaptureRequest): Promis
   traceMark('private repo synced');
   const state = await index.prepare();
   traceMark('index prepared');
-  // Our HEAD is the commit of the tree our index holds: status then has almost nothing to compare.
+  // git needs a HEAD in our directory; the commit of the tree our index holds, when known.
   repo.setHead(state.tree && state.anchor ? state.anchor : head);
   const git = repo.captureGit(index.file);
   // fast-import starts now, so its start-up overlaps the status pass.
@@ -225,7 +226,7 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
   const indexOk = await indexUpdate;
   // A file that changed after we read it may be in the index with other bytes than in the tree: the
   // next capture then rebuilds its base from the index instead of trusting this tree.
-  const settled = indexOk && puts.every((put) => sameStamp(put.stamp, stampOf(diskPath(ws.topLevel, put.path))));
+  const settled = !skipIndex && indexOk && puts.every((put) => sameStamp(put.stamp, stampOf(diskPath(ws.topLevel, put.path))));
 
   // The anchor ref pins what our index refers to against git gc; a deferred capture leaves it (and
   // the index) as they are, except the first time, when there is none yet.
@@ -234,7 +235,7 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
   if (request.createRef) refs.push({ line: `create ${request.createRef} ${written.commit}\n`, ref: request.createRef });
   if (moveAnchor) refs.push({ line: `update ${index.anchorRef} ${written.commit}\n`, ref: index.anchorRef });
   // New refs are written as git writes loose refs (no process); moving an existing one is update-ref's job.
-  const direct = (skipIndex || !request.createRef) && refs.every(({ ref }) => ref === request.createRef || state.anchor === null);
+  const direct = refs.every(({ ref }) => ref === request.createRef || state.anchor === null);
   const created = direct && refs.length > 0 && createLooseRefs(ws.commonDir, refs.map(({ ref }) => ref), written.commit);
   if (!created && refs.length > 0) await repo.realGit().run(['update-ref', '--stdin'], { input: refs.map(({ line }) => line).join('') });
   const anchor = moveAnchor ? written.commit : (state.anchor as string);
@@ -267,14 +268,7 @@ async function runStatus(git: Git, scope: string): Promise<StatusReport> {
     runTwice(git, ['diff-files', '-z', '--raw', '--ignore-submodules=all', ...pathspec]),
     runTwice(git, ['ls-files', '-z', '-o', '--exclude-standard', '--directory', '--no-empty-directory', ...pathspec]),
   ]);
-  const report = parseStatus(Buffer.alloc(0), changed.stderr + untracked.stderr);
-  const fields = splitRaw(changed.stdout);
-  for (let i = 0; i + 1 < fields.length; i += 2) report.paths.push(fields[i + 1]);
-  for (const file of splitRaw(untracked.stdout)) {
-    if (file.endsWith('/')) report.folders.push(file.slice(0, -1) as RawPath);
-    else report.paths.push(file);
-  }
-  return report;
+  return parseStatus(changed.stdout, untracked.stdout, changed.stderr + untracked.stderr);
 }
 
 async function runTwice(git: Git, args: string[]): Promise<{ stdout: Buffer; stderr: string }> {

@@ -1,6 +1,6 @@
-// What differs between the work tree and our private index, read from `git status -z` (run with
-// our private git directory, so the untracked cache and our exclude rules apply) and from what git
-// says on stderr about folders and files it could not read.
+// What differs between the work tree and our private index, read from `git diff-files --raw -z`
+// and `git ls-files -o -z --directory` (run with our private git directory, so our exclude rules
+// apply) and from what git says on stderr about folders and files it could not read.
 import { RawPath, splitRaw } from '../rawPath';
 
 export interface StatusReport {
@@ -12,15 +12,15 @@ export interface StatusReport {
   unreadable: RawPath[];
 }
 
-export function parseStatus(output: Buffer, stderr: string): StatusReport {
+/** `diff-files --raw -z` is `:modes oids status NUL path NUL` per entry; `ls-files -o -z --directory` lists folders with a trailing `/`. */
+export function parseStatus(changed: Buffer, untracked: Buffer, stderr: string): StatusReport {
   const paths: RawPath[] = [];
   const folders: RawPath[] = [];
-  for (const entry of splitRaw(output)) {
-    const xy = entry.slice(0, 2);
-    const file = entry.slice(3) as RawPath;
-    const worktreeChanged = xy === '??' || (xy[1] !== ' ' && xy[1] !== undefined);
-    if (!worktreeChanged || !file) continue;
-    (file.endsWith('/') ? folders : paths).push((file.endsWith('/') ? file.slice(0, -1) : file) as RawPath);
+  const fields = splitRaw(changed);
+  for (let i = 0; i + 1 < fields.length; i += 2) paths.push(fields[i + 1]);
+  for (const file of splitRaw(untracked)) {
+    if (file.endsWith('/')) folders.push(file.slice(0, -1) as RawPath);
+    else paths.push(file);
   }
   return { paths, folders, unreadable: unreadableFromStderr(stderr) };
 }

@@ -42,18 +42,28 @@ export type RecordStep = (journal: RestoreJournal) => Promise<void>;
 export async function runRestore(engine: CheckpointEngine, request: RestoreRequest, record: RecordStep): Promise<FilesRestored> {
   // The intent is written before anything else: a restore that has started always ends, even
   // when this process does not (the next command carries it out from here).
+  const journal = beginJournal(engine, request, 'planning');
+  return planAndApply(engine, journal, request.target, record);
+}
+
+/** Writes a new journal for `request` (a transcript-only one has no target and starts at recording). */
+export function beginJournal(
+  engine: CheckpointEngine,
+  request: Omit<RestoreRequest, 'target'> & { target: StoredCheckpoint | null },
+  phase: RestoreJournal['phase'],
+): RestoreJournal {
   const journal: RestoreJournal = {
     v: 1,
     id: request.restoreId,
     kind: request.kind,
-    phase: 'planning',
+    phase,
     pid: process.pid,
     startedAt: Date.now(),
     attempts: 0,
-    target: targetOf(request.target),
+    target: request.target ? targetOf(request.target) : { id: '', commit: '', rawBytes: true, session: null, anchor: null, createdAt: 0 },
     safetyLabel: request.safetyLabel,
     safety: null,
-    targetModes: [...request.target.modes],
+    targetModes: request.target ? [...request.target.modes] : [],
     stagingDir: '',
     ops: [],
     kept: [],
@@ -63,7 +73,7 @@ export async function runRestore(engine: CheckpointEngine, request: RestoreReque
     undoOf: request.undoOf,
   };
   writeJournal(engine.ws.stateDir, journal);
-  return planAndApply(engine, journal, request.target, record);
+  return journal;
 }
 
 /** The restore or undo a killed process left behind, if any (read without the lock: a hint). */
