@@ -9,6 +9,7 @@
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { childEnv, withInstallLock } = require('./installCache');
 
 const CODE_SERVER_VERSION = '4.100.3'; // = VS Code 1.100.3, runs on Node 20
 const SETUP_REVISION = 1; // bump to force a reinstall when this script changes what it installs
@@ -36,22 +37,6 @@ const started = Date.now();
 function log(message) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
   console.log(`[setup-vscode ${seconds}s] ${message}`);
-}
-
-// Environment for child npm processes: drop the settings an outer `npm test` exports, which would
-// otherwise point the nested installs at the project (prefix) or change what they install.
-function childEnv() {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (/^npm_(package_|lifecycle_|config_(local_prefix|prefix|global_prefix|global|omit|include|production|only|dev|save|ignore_scripts|workspace|argv|dry_run))/i.test(key)) {
-      delete env[key];
-    }
-  }
-  // node-gyp would download Node's headers (no network here): use the distribution's when present.
-  if (!env.npm_config_nodedir && fs.existsSync(path.join(path.dirname(path.dirname(process.execPath)), 'include', 'node', 'node.h'))) {
-    env.npm_config_nodedir = path.dirname(path.dirname(process.execPath));
-  }
-  return { ...env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 }
 
 function run(command, args, options = {}) {
@@ -101,52 +86,13 @@ function isInstalled(p) {
   return fs.existsSync(p.marker) && fs.readFileSync(p.marker, 'utf8').trim() === markerText();
 }
 
-function sleep(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-// Two test runs in the same tree must not install at the same time: a lock folder holding the owner's pid.
-function withInstallLock(p, fn) {
-  const lock = `${p.cacheDir}.lock`;
-  fs.mkdirSync(path.dirname(lock), { recursive: true });
-  for (let waited = 0; ; waited += 2) {
-    try {
-      fs.mkdirSync(lock);
-      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
-      break;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-      const owner = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }));
-      let alive = false;
-      try {
-        alive = owner > 0 && (process.kill(owner, 0), true);
-      } catch {
-        alive = false;
-      }
-      if (!alive && waited >= 4) {
-        log(`Removing a stale install lock (pid ${owner || '?'} is gone)`);
-        fs.rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      if (waited % 30 === 0) log(`Waiting for another install (pid ${owner || '?'}) to finish`);
-      if (waited > 1200) throw new Error(`gave up waiting for ${lock}`);
-      sleep(2000);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 function installCodeServer() {
   const p = codeServerPaths();
   if (isInstalled(p)) {
     log(`code-server ${p.version} already installed in ${path.relative(repoRoot, p.cacheDir)}`);
     return;
   }
-  withInstallLock(p, () => (isInstalled(p) ? log(`code-server ${p.version} was installed by another run`) : install(p)));
+  withInstallLock(p.cacheDir, log, () => (isInstalled(p) ? log(`code-server ${p.version} was installed by another run`) : install(p)));
 }
 
 function install(p) {

@@ -50,6 +50,7 @@ function formatStatus(workspace: string, statuses: AgentStatus[], env: NodeJS.Pr
       const name = i === 0 ? status.agent.padEnd(width) : ' '.repeat(width);
       const stale = config.stale ? '  (the command it runs is gone: run `boocode hooks install` again)' : '';
       lines.push(`  ${name}  ${home(config.file, env)} (${config.scope}: ${config.events.join(', ')})${stale}`);
+      for (const blocker of config.blockers) lines.push(`  ${' '.repeat(width)}    not running yet: ${blocker}`);
     });
     for (const problem of status.problems) lines.push(`  ${' '.repeat(width)}  problem: ${problem}`);
   }
@@ -88,6 +89,8 @@ export async function runHooksCommand(io: CliIO): Promise<number> {
         const lines = [result.changed ? `Connected ${spec.label}: hooks written to ${where}.` : `${spec.label} was already connected in ${where}; nothing changed.`];
         lines.push(`  runs: ${result.command}`);
         for (const note of result.notes) lines.push(`  note: ${note}`);
+        const now = hooksStatus({ workspace, env: io.env }).find((s) => s.agent === spec.name)?.configs.find((c) => c.file === result.file);
+        for (const blocker of now?.blockers ?? []) lines.push(`  not running yet: ${blocker}`);
         io.stdout(lines.join('\n') + '\n');
       }
       return 0;

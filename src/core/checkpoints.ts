@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readActivity, writeActivity } from './activity';
+import { traceMark } from './git';
 import { CheckpointEngine } from './engine';
 import { Restores, rowOf } from './restores';
 import { BooError, describeError } from './errors';
@@ -107,6 +108,7 @@ class CheckpointService implements Checkpoints {
     } catch (error) {
       transcriptWarning = `The prompt was not recorded in the transcript: ${describeError(error)}`;
     }
+    traceMark('prompt appended');
     // Listed while the checkpoint is taken (a read, no lock), for retention afterwards.
     const existing = this.engine.list().catch(() => [] as CheckpointMeta[]);
     try {
@@ -117,8 +119,11 @@ class CheckpointService implements Checkpoints {
         sessionId,
         anchorMessageId: messageId,
       });
+      traceMark('captured');
       if (!transcriptWarning) await this.store.append([{ op: 'checkpoint', ...rowOf(checkpoint) }]);
+      traceMark('checkpoint appended');
       await this.applyRetention(sessionId, await existing);
+      traceMark('retention');
       writeActivity(this.stateDir, { state: 'idle', sessionId, checkpointId: checkpoint.id });
       return { sessionId, messageId, checkpoint, warning: transcriptWarning };
     } catch (error) {
@@ -128,13 +133,19 @@ class CheckpointService implements Checkpoints {
     }
   }
 
-  async endTurn(input: { sessionId: string; reply?: string | null }): Promise<TurnEndResult> {
+  async endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null }): Promise<TurnEndResult> {
     const sessionId = assertSessionId(input.sessionId);
     if (input.reply === undefined || input.reply === null || input.reply === '') return { sessionId, messageId: null };
+    // A prompt known only at the turn's end (no begin hook ran) is recorded before its reply, once.
     const messageId = newMessageId();
     const at = Date.now();
+    const prompt = input.prompt ? clip(input.prompt) : null;
+    const lastPrompt = prompt ? [...(await this.transcript(sessionId).catch(() => []))].reverse().find((m) => m.role === 'user') : undefined;
+    const missingPrompt = prompt !== null && lastPrompt?.text !== prompt;
     await this.store.append([
-      { op: 'session', id: sessionId, agent: null, workspace: this.root, at },
+      { op: 'session', id: sessionId, agent: input.agent ?? null, workspace: this.root, at },
+      // A millisecond earlier, so that it sorts before its reply.
+      ...(missingPrompt ? [{ op: 'message' as const, id: newMessageId(), session: sessionId, role: 'user' as const, text: prompt, at: at - 1 }] : []),
       { op: 'message', id: messageId, session: sessionId, role: 'assistant', text: clip(input.reply), at },
     ]);
     return { sessionId, messageId };

@@ -13,8 +13,12 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The shell command line for `cli hook <agent>`; leading `NAME=value` words become assignments. */
-export function hookCommandLine(cliCommand: string[], agent: AgentName): string {
+/**
+ * The shell command line for `cli hook <agent> [-C workspace]`; leading `NAME=value` words become
+ * assignments. A project's own config names its workspace, so an agent started in a subfolder
+ * still checkpoints the whole project.
+ */
+export function hookCommandLine(cliCommand: string[], agent: AgentName, workspace: string | null = null): string {
   const words: string[] = [];
   let inEnv = true;
   for (const word of cliCommand) {
@@ -26,7 +30,7 @@ export function hookCommandLine(cliCommand: string[], agent: AgentName): string 
       words.push(shellQuote(word));
     }
   }
-  return [...words, 'hook', agent].join(' ');
+  return [...words, 'hook', agent, ...(workspace ? ['-C', shellQuote(workspace)] : [])].join(' ');
 }
 
 /** Splits a cli command into environment assignments and the program with its arguments. */

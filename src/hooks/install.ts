@@ -6,7 +6,8 @@ import * as path from 'path';
 import { BooError } from '../core/errors';
 import { AGENT_SPECS } from './agents';
 import { OPENCODE_MARKER } from './agents/opencode';
-import { commandTargetMissing, hookCommandLine, isOurCommand, resolveCliCommand } from './command';
+import { commandTargetMissing, findOnPath, hookCommandLine, isOurCommand, resolveCliCommand } from './command';
+import { excludeFromGit, isExcludedByUs, isTracked, repoOf, stopExcluding } from './gitExclude';
 import { addHooks, isEmptyConfig, ourEvents, removeHooks } from './jsonHooks';
 import { AGENTS, AgentName, isAgentName } from './payload';
 import { AgentSpec, JsonHookFormat, PathContext, Scope } from './spec';
@@ -16,7 +17,11 @@ export { AGENTS, AgentName, Scope };
 export interface InstallOptions {
   /** Workspace folder (for personal and shared configs). */
   workspace: string;
-  /** personal (default where the agent has such a file, else shared), shared, or user. */
+  /**
+   * personal (default): the agent's personal file, or its project file kept out of git (info/exclude),
+   * with absolute paths and `-C <workspace>`; shared: the committed project file, with a portable
+   * `boocode hook <agent>`; user: the user-level file.
+   */
   scope?: Scope;
   /** The command that runs our CLI, e.g. VS Code's runtime: ['ELECTRON_RUN_AS_NODE=1', codePath, cliJs]. */
   cliCommand?: string[];
@@ -52,6 +57,8 @@ export interface ConnectedConfig {
   command: string | null;
   /** The program the command runs no longer exists (the CLI moved): install again. */
   stale: boolean;
+  /** What still keeps the agent from running these hooks (e.g. a folder or hook it must be told to trust). */
+  blockers: string[];
 }
 
 export interface AgentStatus {
@@ -61,6 +68,8 @@ export interface AgentStatus {
   configs: ConnectedConfig[];
   /** Config files we could not read (malformed), with why. */
   problems: string[];
+  /** Some config calls us and nothing we can see keeps the agent from running it. */
+  active: boolean;
 }
 
 export function agentSpec(agent: string): AgentSpec {
@@ -74,15 +83,36 @@ function contextOf(options: { workspace: string; env?: NodeJS.ProcessEnv }): Pat
   return { workspace: path.resolve(options.workspace), env: options.env ?? process.env };
 }
 
-/** The config file an install would write, and the scope it falls under. */
+/**
+ * The config file an install would write. An agent without a personal file of its own gets its
+ * project file as the personal one, kept out of git by the install.
+ */
 export function configTarget(agent: AgentName, options: { workspace: string; scope?: Scope; env?: NodeJS.ProcessEnv }): { scope: Scope; file: string } {
   const spec = agentSpec(agent);
   const ctx = contextOf(options);
   const wanted = options.scope ?? 'personal';
-  const file = spec.configPath(wanted, ctx);
+  const file = spec.configPath(wanted, ctx) ?? (wanted === 'personal' ? spec.configPath('shared', ctx) : null);
   if (file) return { scope: wanted, file };
-  if (wanted === 'personal') return { scope: 'shared', file: spec.configPath('shared', ctx)! };
   throw new BooError('usage', `${spec.label} has no ${wanted} config file.`);
+}
+
+/** Personal files never go into commits: a committed one is the team's, so refuse to treat it as personal. */
+function personalRepo(agent: AgentName, file: string, workspace: string) {
+  const repo = repoOf(workspace);
+  if (repo && isTracked(repo, file)) {
+    const shown = path.relative(workspace, file) || file;
+    throw new BooError(
+      'refused',
+      `${shown} is committed in this repository, so it is not personal: run with --shared to add the ${agentSpec(agent).label} hooks there for everyone, or with --user.`,
+    );
+  }
+  return repo;
+}
+
+/** The command our hooks run for a scope: shared files must work on every teammate's machine. */
+function commandFor(scope: Scope, cliCommand: string[], workspace: string): { argv: string[]; workspace: string | null } {
+  if (scope === 'shared') return { argv: ['boocode'], workspace: null };
+  return { argv: cliCommand, workspace: scope === 'personal' ? path.resolve(workspace) : null };
 }
 
 function readIfExists(file: string): string | null {
@@ -118,26 +148,38 @@ export function installHooks(agent: AgentName, options: InstallOptions): Install
   const spec = agentSpec(agent);
   const env = options.env ?? process.env;
   const { scope, file } = configTarget(agent, options);
-  const cliCommand = resolveCliCommand(env, options.cliCommand);
-  const command = hookCommandLine(cliCommand, agent);
+  const repo = scope === 'personal' ? personalRepo(agent, file, options.workspace) : null;
+  const target = commandFor(scope, resolveCliCommand(env, options.cliCommand), options.workspace);
+  const command = hookCommandLine(target.argv, agent, target.workspace);
   const before = readIfExists(file);
   let after: string;
   if (spec.config.format === 'plugin') {
     if (before !== null && !isOurPlugin(before)) {
       throw new BooError('refused', `${file} exists and is not our plugin; move it away and run the install again.`);
     }
-    after = spec.config.render(cliCommand);
+    after = spec.config.render(target.argv, target.workspace);
   } else {
     after = addHooks(before, file, spec.config, spec.config.handlers(command), isOursFor(agent));
   }
   const changed = after !== before;
   if (changed) writeAtomic(file, after);
-  return { agent, scope, file, changed, created: before === null, command, notes: spec.notes };
+  // Only a file we created is hidden from git: one the person already had stays as visible as it was.
+  if (repo && before === null) excludeFromGit(repo, file);
+  const notes = [...spec.notes];
+  if (scope === 'shared' && !findOnPath('boocode', env)) notes.push('`boocode` is not on your PATH here: teammates (and you) need it there, e.g. `npm install -g boocode-checkpoints`.');
+  return { agent, scope, file, changed, created: before === null, command, notes };
 }
 
 function candidateFiles(spec: AgentSpec, scope: Scope, ctx: PathContext): string[] {
-  const files = [spec.configPath(scope, ctx), ...(spec.otherPaths?.(scope, ctx) ?? [])].filter((f): f is string => !!f);
+  const own = spec.configPath(scope, ctx) ?? (scope === 'personal' ? spec.configPath('shared', ctx) : null);
+  const others = spec.otherPaths?.(scope === 'personal' && !spec.configPath('personal', ctx) ? 'shared' : scope, ctx) ?? [];
+  const files = [own, ...others].filter((f): f is string => !!f);
   return [...new Set(files)];
+}
+
+function forgetExclusion(workspace: string, file: string): void {
+  const repo = repoOf(workspace);
+  if (repo) stopExcluding(repo, file);
 }
 
 /** Removes only what we added; a file that was entirely ours is deleted. */
@@ -154,14 +196,18 @@ export function uninstallHooks(agent: AgentName, options: Omit<InstallOptions, '
       fs.unlinkSync(file);
       result.files.push(file);
       result.deleted.push(file);
+      forgetExclusion(options.workspace, file);
       continue;
     }
     const after = removeHooks(before, file, spec.config, isOursFor(agent));
     if (after === before) continue;
     result.files.push(file);
-    if (spec.config.ownFile && isEmptyConfig(after, file, spec.config)) {
+    // A file we created for ourselves (wholly ours, or one install made personal) goes once nothing else is left.
+    const repo = repoOf(options.workspace);
+    if ((spec.config.ownFile || (repo && isExcludedByUs(repo, file))) && isEmptyConfig(after, file, spec.config)) {
       fs.unlinkSync(file);
       result.deleted.push(file);
+      if (repo) stopExcluding(repo, file);
     } else {
       writeAtomic(file, after);
     }
@@ -172,12 +218,16 @@ export function uninstallHooks(agent: AgentName, options: Omit<InstallOptions, '
 /** Which agents are connected for this workspace (its personal and shared files, and the user's). */
 export function hooksStatus(options: { workspace: string; env?: NodeJS.ProcessEnv }): AgentStatus[] {
   const ctx = contextOf(options);
+  const repo = repoOf(ctx.workspace);
   return AGENTS.map((agent) => {
     const spec = AGENT_SPECS[agent];
-    const status: AgentStatus = { agent, label: spec.label, connected: false, configs: [], problems: [] };
-    for (const scope of ['personal', 'shared', 'user'] as Scope[]) {
-      for (const file of candidateFiles(spec, scope, ctx)) {
+    const status: AgentStatus = { agent, label: spec.label, connected: false, active: false, configs: [], problems: [] };
+    const blockersOf = (scope: Scope, file: string) => spec.readiness?.(scope, file, ctx) ?? [];
+    for (const listed of ['personal', 'shared', 'user'] as Scope[]) {
+      for (const file of candidateFiles(spec, listed, ctx)) {
         if (status.configs.some((c) => c.file === file)) continue;
+        // An agent's one project file is personal while git does not track it (our default install), shared once committed.
+        const scope: Scope = listed !== 'user' && !spec.configPath('personal', ctx) ? (repo && isTracked(repo, file) ? 'shared' : 'personal') : listed;
         let text: string | null;
         try {
           text = readIfExists(file);
@@ -196,14 +246,14 @@ export function hooksStatus(options: { workspace: string; env?: NodeJS.ProcessEn
             argv = [];
           }
           const stale = argv.some((word) => path.isAbsolute(word) && !fs.existsSync(word));
-          status.configs.push({ scope, file, events: ['chat.message', 'session.idle'], command, stale });
+          status.configs.push({ scope, file, events: ['chat.message', 'session.idle'], command, stale, blockers: blockersOf(scope, file) });
           continue;
         }
         try {
           const events = ourEvents(text, file, spec.config as JsonHookFormat, isOursFor(agent));
           if (events.length > 0) {
             const command = events[0].command;
-            status.configs.push({ scope, file, events: events.map((e) => e.event), command, stale: commandTargetMissing(command) });
+            status.configs.push({ scope, file, events: events.map((e) => e.event), command, stale: commandTargetMissing(command), blockers: blockersOf(scope, file) });
           }
         } catch (error) {
           status.problems.push((error as Error).message);
@@ -211,6 +261,7 @@ export function hooksStatus(options: { workspace: string; env?: NodeJS.ProcessEn
       }
     }
     status.connected = status.configs.length > 0;
+    status.active = status.configs.some((config) => !config.stale && config.blockers.length === 0);
     return status;
   });
 }

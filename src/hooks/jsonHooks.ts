@@ -1,14 +1,19 @@
 // Adds and removes our hook entries in an agent's JSON config, editing only the text that changes
-// (see jsonText.ts), so every other byte of the file stays as the user wrote it.
+// (jsonc-parser, see jsonText.ts), so every other byte of the file stays as the user wrote it.
+import { findNodeAtLocation, getNodeValue, JSONPath, Node } from 'jsonc-parser';
 import { BooError } from '../core/errors';
-import { appendTo, JsonNode, JsonSyntaxError, nodeAt, parseJsonText, removeFrom, replaceNode, styleOf } from './jsonText';
+import { formattingOf, JsonSyntaxError, parseJsonText, removeAt, setAt } from './jsonText';
 import { JsonHookFormat } from './spec';
 
 type Handlers = Record<string, Record<string, unknown>>;
 type IsOurs = (handler: unknown) => boolean;
 
-function parseConfig(text: string, file: string, format: JsonHookFormat): JsonNode {
-  let root: JsonNode;
+const BOM = '\uFEFF';
+const keyOf = (property: Node) => property.children![0].value as string;
+const propertiesOf = (node: Node | undefined) => (node?.type === 'object' ? node.children! : []);
+
+function parseConfig(text: string, file: string, format: JsonHookFormat): Node {
+  let root: Node;
   try {
     root = parseJsonText(text, { comments: format.allowComments });
   } catch (error) {
@@ -16,17 +21,28 @@ function parseConfig(text: string, file: string, format: JsonHookFormat): JsonNo
     throw new BooError('refused', `${file} is not valid JSON (${error.message} at line ${error.line}); fix it by hand, it was left untouched.`);
   }
   if (root.type !== 'object') throw new BooError('refused', `${file} does not hold a JSON object; fix it by hand, it was left untouched.`);
-  const hooks = nodeAt(root, ['hooks']);
-  if (hooks && hooks.type !== 'object') throw new BooError('refused', `"hooks" in ${file} is not an object; fix it by hand, it was left untouched.`);
-  for (const prop of hooks?.props ?? []) {
-    if (prop.value.type !== 'array') throw new BooError('refused', `"hooks.${prop.key}" in ${file} is not a list; fix it by hand, it was left untouched.`);
+  // Agents read the last of duplicate keys (or refuse them): we would edit the first. Only where we edit.
+  const once = (object: Node, key: string | null, name: (key: string) => string) => {
+    const keys = propertiesOf(object).map(keyOf);
+    const twice = keys.find((k, i) => (key === null || k === key) && keys.indexOf(k) !== i);
+    if (twice !== undefined) throw new BooError('refused', `"${name(twice)}" appears twice in ${file}; fix it by hand, it was left untouched.`);
+  };
+  once(root, 'hooks', (k) => k);
+  const hooks = findNodeAtLocation(root, ['hooks']);
+  if (!hooks) return root;
+  if (hooks.type !== 'object') throw new BooError('refused', `"hooks" in ${file} is not an object; fix it by hand, it was left untouched.`);
+  once(hooks, null, (k) => `hooks.${k}`);
+  for (const property of hooks.children!) {
+    const list = property.children![1];
+    if (list.type !== 'array') throw new BooError('refused', `"hooks.${keyOf(property)}" in ${file} is not a list; fix it by hand, it was left untouched.`);
+    if (format.layout === 'nested') list.children!.forEach((group, i) => once(group, 'hooks', (k) => `hooks.${keyOf(property)}[${i}].${k}`));
   }
   return root;
 }
 
 interface Found {
-  /** The list our handler (flat) or its group (nested) is in, and where. */
-  path: (string | number)[];
+  /** Where our handler is. */
+  path: JSONPath;
   value: unknown;
   /** Nested layout: the matcher group, which can go whole when it holds only our handler. */
   groupIndex: number | null;
@@ -34,20 +50,22 @@ interface Found {
 }
 
 /** Our handlers under `hooks[event]`, in file order. */
-function findOurs(root: JsonNode, event: string, format: JsonHookFormat, isOurs: IsOurs): Found[] {
-  const list = nodeAt(root, ['hooks', event]);
+function findOurs(root: Node, event: string, format: JsonHookFormat, isOurs: IsOurs): Found[] {
+  const list = findNodeAtLocation(root, ['hooks', event]);
   const found: Found[] = [];
-  (list?.items ?? []).forEach((entry, i) => {
+  (list?.children ?? []).forEach((entry, i) => {
     if (format.layout === 'flat') {
-      if (isOurs(entry.value)) found.push({ path: ['hooks', event, i], value: entry.value, groupIndex: null, alone: false });
+      const value = getNodeValue(entry);
+      if (isOurs(value)) found.push({ path: ['hooks', event, i], value, groupIndex: null, alone: false });
       return;
     }
-    const inner = nodeAt(entry, ['hooks']);
+    const inner = findNodeAtLocation(entry, ['hooks']);
     if (!inner || inner.type !== 'array') return;
-    const onlyKeys = entry.props!.every((p) => p.key === 'hooks' || p.key === 'matcher');
-    inner.items!.forEach((handler, j) => {
-      if (!isOurs(handler.value)) return;
-      found.push({ path: ['hooks', event, i, 'hooks', j], value: handler.value, groupIndex: i, alone: inner.items!.length === 1 && onlyKeys });
+    const onlyKeys = propertiesOf(entry).every((p) => keyOf(p) === 'hooks' || keyOf(p) === 'matcher');
+    inner.children!.forEach((handler, j) => {
+      const value = getNodeValue(handler);
+      if (!isOurs(value)) return;
+      found.push({ path: ['hooks', event, i, 'hooks', j], value, groupIndex: i, alone: inner.children!.length === 1 && onlyKeys });
     });
   });
   return found;
@@ -68,21 +86,18 @@ function freshFile(format: JsonHookFormat, handlers: Handlers): string {
  */
 export function addHooks(text: string | null, file: string, format: JsonHookFormat, handlers: Handlers, isOurs: IsOurs): string {
   if (text === null || text.trim() === '') return freshFile(format, handlers);
-  const style = styleOf(text);
+  if (text.startsWith(BOM)) return BOM + addHooks(text.slice(1), file, format, handlers, isOurs);
+  const formatting = formattingOf(text);
   let current = text;
   for (const [event, handler] of Object.entries(handlers)) {
     const root = parseConfig(current, file, format);
     const ours = findOurs(root, event, format, isOurs);
     if (ours.length > 0) {
-      if (!sameJson(ours[0].value, handler)) current = replaceNode(current, nodeAt(root, ours[0].path)!, handler, style);
+      if (!sameJson(ours[0].value, handler)) current = setAt(current, ours[0].path, handler, formatting);
       continue;
     }
-    const entry = format.layout === 'nested' ? { hooks: [handler] } : handler;
-    const list = nodeAt(root, ['hooks', event]);
-    const hooks = nodeAt(root, ['hooks']);
-    if (list) current = appendTo(current, list, null, entry, style);
-    else if (hooks) current = appendTo(current, hooks, event, [entry], style);
-    else current = appendTo(current, root, 'hooks', { [event]: [entry] }, style);
+    // Appended to the event's list, which (and `hooks`) is created when missing.
+    current = setAt(current, ['hooks', event, -1], format.layout === 'nested' ? { hooks: [handler] } : handler, formatting);
   }
   parseConfig(current, file, format);
   return current;
@@ -90,22 +105,23 @@ export function addHooks(text: string | null, file: string, format: JsonHookForm
 
 /** The config text without our handlers, and without the groups, lists and `hooks` object only they filled. */
 export function removeHooks(text: string, file: string, format: JsonHookFormat, isOurs: IsOurs): string {
+  if (text.startsWith(BOM)) return BOM + removeHooks(text.slice(1), file, format, isOurs);
   let current = text;
   for (let guard = 0; guard < 1000; guard++) {
     const root = parseConfig(current, file, format);
-    const hooks = nodeAt(root, ['hooks']);
-    const eventIndex = (hooks?.props ?? []).findIndex((prop) => findOurs(root, prop.key, format, isOurs).length > 0);
+    const hooks = findNodeAtLocation(root, ['hooks']);
+    const events = propertiesOf(hooks);
+    const eventIndex = events.findIndex((property) => findOurs(root, keyOf(property), format, isOurs).length > 0);
     if (eventIndex < 0) return current;
-    const event = hooks!.props![eventIndex].key;
-    const list = hooks!.props![eventIndex].value;
-    const last = findOurs(root, event, format, isOurs).pop()!;
-    if (list.items!.length === 1 && (last.groupIndex === null || last.alone)) {
+    const list = events[eventIndex].children![1];
+    const last = findOurs(root, keyOf(events[eventIndex]), format, isOurs).pop()!;
+    if (list.children!.length === 1 && (last.groupIndex === null || last.alone)) {
       // The list held only ours: it goes, and so does `hooks` when that was its only list.
-      current = hooks!.props!.length === 1 ? removeFrom(current, root, root.props!.findIndex((p) => p.value === hooks)) : removeFrom(current, hooks!, eventIndex);
+      current = events.length === 1 ? removeAt(current, root, root.children!.indexOf(hooks!.parent!)) : removeAt(current, hooks!, eventIndex);
     } else if (last.groupIndex !== null && !last.alone) {
-      current = removeFrom(current, nodeAt(root, last.path.slice(0, -1))!, last.path[last.path.length - 1] as number);
+      current = removeAt(current, findNodeAtLocation(root, last.path.slice(0, -1))!, last.path[last.path.length - 1] as number);
     } else {
-      current = removeFrom(current, list, (last.groupIndex ?? last.path[2]) as number);
+      current = removeAt(current, list, (last.groupIndex ?? last.path[2]) as number);
     }
   }
   return current;
@@ -115,17 +131,17 @@ export function removeHooks(text: string, file: string, format: JsonHookFormat, 
 export function ourEvents(text: string, file: string, format: JsonHookFormat, isOurs: IsOurs): { event: string; command: string | null }[] {
   const root = parseConfig(text, file, format);
   const result: { event: string; command: string | null }[] = [];
-  for (const prop of nodeAt(root, ['hooks'])?.props ?? []) {
-    const ours = findOurs(root, prop.key, format, isOurs);
+  for (const property of propertiesOf(findNodeAtLocation(root, ['hooks']))) {
+    const ours = findOurs(root, keyOf(property), format, isOurs);
     if (ours.length === 0) continue;
     const value = ours[0].value as Record<string, unknown>;
-    result.push({ event: prop.key, command: typeof value.command === 'string' ? value.command : typeof value.bash === 'string' ? value.bash : null });
+    result.push({ event: keyOf(property), command: typeof value.command === 'string' ? value.command : typeof value.bash === 'string' ? value.bash : null });
   }
   return result;
 }
 
 /** True when nothing but our own root keys (e.g. `version: 1`) is left. */
 export function isEmptyConfig(text: string, file: string, format: JsonHookFormat): boolean {
-  const value = parseConfig(text, file, format).value as Record<string, unknown>;
+  const value = getNodeValue(parseConfig(text, file, format)) as Record<string, unknown>;
   return Object.keys(value).every((key) => !!format.newFileRoot && key in format.newFileRoot && sameJson(value[key], format.newFileRoot[key]));
 }

@@ -19,6 +19,8 @@ export interface TurnBegin {
   prompt: string;
   /** Folder the agent works in, when the payload says. */
   cwd: string | null;
+  /** The agent's project top when the payload says (opencode's worktree): checkpointed when cwd is inside it. */
+  projectDir?: string | null;
   /**
    * When the agent says the event fired (Copilot's `timestamp`): two hook processes carrying the
    * same one are one event seen twice, not two turns.
@@ -36,7 +38,13 @@ export interface TurnEnd {
   /** A transcript file the reply can be read from when `reply` is null. */
   transcriptPath: string | null;
   cwd: string | null;
+  projectDir?: string | null;
   firedAt?: string | null;
+  /**
+   * The turn's prompt, from an end-only channel (Codex `notify`): recorded before the reply when the
+   * transcript does not have it yet (no checkpoint can be taken after the fact).
+   */
+  prompt?: string | null;
 }
 
 export interface Ignored {
@@ -63,6 +71,8 @@ export function parseClaudeStyle(agent: AgentName, payload: Payload, event: stri
       reply: optionalReply(payload, 'last_assistant_message'),
       transcriptPath: pickString(payload, 'transcript_path'),
       cwd,
+      // One turn's end reported twice (Codex: its Stop hook and `notify`) is recorded once.
+      firedAt: pickString(payload, 'turn_id'),
     };
   }
   return notATurnEvent(agent, event);

@@ -2,12 +2,12 @@
 // the workspace at a turn's start, records the reply at its end, and never gets in the agent's way:
 // it always exits 0, prints only what the agent requires, waits on locks only briefly, and logs
 // whatever went wrong to stderr and to `<state dir>/hooks.log`.
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describeError } from '../core/errors';
-import { cleanGitEnv } from '../core/git';
+import { cleanGitEnv, traceMark } from '../core/git';
 import { makePrivate } from '../core/privateFiles';
 import { openCheckpoints } from '../core/service';
 import type { CliIO } from '../cli/io';
@@ -24,6 +24,12 @@ export interface HookRunOptions {
   /** How long to wait for the payload on stdin. Default 10 s. */
   stdinTimeoutMs?: number;
 }
+
+/** A reply an agent writes to its transcript after our Stop hook returns is read by a follow-up process for this long. */
+const LATE_REPLY_MS = 20 * 1000;
+const LATE_REPLY_POLL_MS = 100;
+/** The argument that makes a hook process the follow-up that waits for a late reply. */
+const LATE_REPLY_FLAG = '--late-reply';
 
 const LOG_FILE = 'hooks.log';
 const LOG_MAX_BYTES = 1024 * 1024;
@@ -179,24 +185,50 @@ async function readPayloadText(io: CliIO, timeoutMs: number): Promise<string> {
   }
 }
 
-function splitHookArgs(argv: string[]): { agent: string | undefined; dir: string | null; payload: string | null } {
+function splitHookArgs(argv: string[]): { agent: string | undefined; dir: string | null; payload: string | null; lateReply: boolean } {
   let dir: string | null = null;
   let payload: string | null = null;
+  let lateReply = false;
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '-C' && i + 1 < argv.length) dir = argv[++i];
+    if (argv[i] === LATE_REPLY_FLAG) lateReply = true;
+    else if (argv[i] === '-C' && i + 1 < argv.length) dir = argv[++i];
     else if (argv[i].startsWith('-C') && argv[i].length > 2 && !argv[i].startsWith('-C{')) dir = argv[i].slice(2);
     else positionals.push(argv[i]);
   }
   // Agents that pass the payload as an argument (Codex `notify`) put it last.
   const last = positionals[positionals.length - 1];
   if (positionals.length > 1 && last !== undefined && last.trimStart().startsWith('{')) payload = last;
-  return { agent: positionals[0], dir, payload };
+  return { agent: positionals[0], dir, payload, lateReply };
+}
+
+/**
+ * Hands the wait for a reply the agent has not written yet to a detached copy of this command, so
+ * the agent goes on at once (Copilot CLI writes its events.jsonl only after its Stop hook returns).
+ */
+function followUpLater(io: CliIO, agent: AgentName, workspace: string, payload: string, log: HookLog): void {
+  const cli = process.argv[1] && fs.existsSync(process.argv[1]) ? process.argv[1] : null;
+  if (!cli || Buffer.byteLength(payload) > 100_000) {
+    log.warn('no reply recorded: the transcript does not hold it yet');
+    return;
+  }
+  try {
+    const child = spawn(process.execPath, [cli, 'hook', agent, LATE_REPLY_FLAG, '-C', workspace, payload], {
+      cwd: workspace,
+      env: io.env,
+      detached: true,
+      stdio: 'ignore',
+    });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch (error) {
+    log.warn(`no reply recorded: ${describeError(error)}`);
+  }
 }
 
 /** Runs one hook call; always resolves to 0. */
 export async function runHook(io: CliIO, options: HookRunOptions = {}): Promise<number> {
-  const { agent, dir, payload: payloadArg } = splitHookArgs(io.argv);
+  const { agent, dir, payload: payloadArg, lateReply } = splitHookArgs(io.argv);
   if (!isAgentName(agent)) {
     io.stderr(`boocode hook: unknown agent ${JSON.stringify(agent ?? '')}; use one of ${AGENTS.join(', ')}. Nothing was recorded.\n`);
     return 0;
@@ -206,15 +238,17 @@ export async function runHook(io: CliIO, options: HookRunOptions = {}): Promise<
   let outputEvent: string | null = null;
   let workspace: string | null = null;
   try {
-    const payload = parseJsonPayload(payloadArg ?? (await readPayloadText(io, options.stdinTimeoutMs ?? 10_000)));
+    const payloadText = payloadArg ?? (await readPayloadText(io, options.stdinTimeoutMs ?? 10_000));
+    const payload = parseJsonPayload(payloadText);
     outputEvent = eventName(payload) ?? '';
+    traceMark('payload read');
     const event: HookEvent = spec.parse(payload, io.env);
     if (event.kind === 'ignore') return 0;
     const projectEnv = PROJECT_DIR_ENV[event.agent];
     workspace = chooseWorkspace({
       flagDir: dir,
       payloadCwd: event.cwd,
-      projectDir: projectEnv ? io.env[projectEnv] || null : null,
+      projectDir: (projectEnv ? io.env[projectEnv] || null : null) ?? event.projectDir ?? null,
       processCwd: io.cwd,
       home: homeOf(io.env),
     });
@@ -223,11 +257,15 @@ export async function runHook(io: CliIO, options: HookRunOptions = {}): Promise<
       lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
       onNotice: (line) => log.warn(line),
     });
+    traceMark('opened');
     log.stateDir = checkpoints.stateDir;
     try {
-      await record(checkpoints, event, log);
+      const chosen = workspace;
+      const waitForReply = lateReply ? 'wait' : () => followUpLater(io, spec.name, chosen, payloadText, log);
+      await record(checkpoints, event, log, waitForReply);
     } finally {
       checkpoints.close();
+      traceMark('closed');
     }
   } catch (error) {
     const why = error instanceof PayloadError ? `skipped: ${error.message}` : `nothing recorded: ${describeError(error)}`;
@@ -237,14 +275,19 @@ export async function runHook(io: CliIO, options: HookRunOptions = {}): Promise<
       log.stateDir = isDirectory(candidate) ? existingStateDir(candidate) : null;
     }
   } finally {
-    const out = spec.stdout?.(outputEvent) ?? '';
+    const out = lateReply ? '' : spec.stdout?.(outputEvent) ?? '';
     if (out) io.stdout(out);
     log.flush();
   }
   return 0;
 }
 
-async function record(checkpoints: Awaited<ReturnType<typeof openCheckpoints>>, event: Exclude<HookEvent, { kind: 'ignore' }>, log: HookLog): Promise<void> {
+type OpenCheckpoints = Awaited<ReturnType<typeof openCheckpoints>>;
+
+/** 'wait': poll the transcript for a late reply (the follow-up process); else hand the wait over. */
+type LateReply = 'wait' | (() => void);
+
+async function record(checkpoints: OpenCheckpoints, event: Exclude<HookEvent, { kind: 'ignore' }>, log: HookLog, lateReply: LateReply): Promise<void> {
   if (event.kind === 'begin') {
     if (event.agent === 'copilot' && !firstSighting(checkpoints.stateDir, 'begin', event.sessionId, event.prompt, event.firedAt ?? null)) return;
     const result = await checkpoints.beginTurn({ sessionId: event.sessionId, prompt: event.prompt, agent: event.agent });
@@ -252,35 +295,46 @@ async function record(checkpoints: Awaited<ReturnType<typeof openCheckpoints>>, 
     return;
   }
   let reply = event.reply;
-  if (reply === null && event.transcriptPath) reply = await replyFromTranscriptFile(checkpoints, event.sessionId, event.transcriptPath, log);
+  if (reply === null && event.transcriptPath) {
+    const file = event.transcriptPath;
+    let found = await replyFromTranscriptFile(checkpoints, event.sessionId, file);
+    if (found.pending && AGENT_SPECS[event.agent].transcriptWrittenLate) {
+      if (lateReply !== 'wait') return lateReply();
+      for (const deadline = Date.now() + LATE_REPLY_MS; found.pending && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, LATE_REPLY_POLL_MS));
+        found = await replyFromTranscriptFile(checkpoints, event.sessionId, file);
+      }
+    }
+    if (found.pending) log.warn(`no reply recorded: ${found.pending}`);
+    reply = found.reply;
+  }
   if (reply === null) return; // nothing to record (e.g. Cursor's stop after afterAgentResponse)
-  if (event.agent === 'copilot' && !firstSighting(checkpoints.stateDir, 'end', event.sessionId, reply, event.firedAt ?? null)) return;
-  await checkpoints.endTurn({ sessionId: event.sessionId, reply });
+  // Copilot fires one event twice; Codex reports one turn's end through both Stop and notify (same turn id).
+  if ((event.agent === 'copilot' || event.firedAt) && !firstSighting(checkpoints.stateDir, 'end', event.sessionId, reply, event.firedAt ?? null)) return;
+  await checkpoints.endTurn({ sessionId: event.sessionId, reply, prompt: event.prompt ?? null, agent: event.agent });
 }
 
 const sameText = (a: string, b: string) => a.trim().slice(0, 4096) === b.trim().slice(0, 4096);
+
+/** A reply read from a transcript, or why it is not there (yet). */
+interface TranscriptReply {
+  reply: string | null;
+  /** Why the reply may still come, or null when the transcript has said all it will. */
+  pending: string | null;
+}
 
 /**
  * The reply from the agent's transcript file, when its last prompt is the one we recorded last for
  * the session: a transcript written late still ends with the previous turn, whose reply is not this one.
  */
-async function replyFromTranscriptFile(
-  checkpoints: Awaited<ReturnType<typeof openCheckpoints>>,
-  sessionId: string,
-  file: string,
-  log: HookLog,
-): Promise<string | null> {
+async function replyFromTranscriptFile(checkpoints: OpenCheckpoints, sessionId: string, file: string): Promise<TranscriptReply> {
   const turn = lastTurnFromTranscript(file);
-  if (!turn) {
-    log.warn(`no reply recorded: the transcript ${file} cannot be read`);
-    return null;
-  }
-  if (turn.reply === null) return null;
+  if (!turn) return { reply: null, pending: `the transcript ${file} cannot be read` };
   const messages = await checkpoints.transcript(sessionId).catch(() => []);
   const lastPrompt = [...messages].reverse().find((message) => message.role === 'user');
   if (lastPrompt && turn.prompt !== null && !sameText(lastPrompt.text, capText(turn.prompt))) {
-    log.warn(`no reply recorded: the transcript ${file} does not end with the prompt recorded last (not written yet?)`);
-    return null;
+    return { reply: null, pending: `the transcript ${file} does not end with the prompt recorded last (not written yet?)` };
   }
-  return capText(turn.reply);
+  if (turn.reply === null) return { reply: null, pending: lastPrompt ? `the transcript ${file} has no reply after the prompt` : null };
+  return { reply: capText(turn.reply), pending: null };
 }

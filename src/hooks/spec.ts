@@ -30,7 +30,8 @@ export interface JsonHookFormat {
 /** A plugin source file that is entirely ours. */
 export interface PluginFormat {
   format: 'plugin';
-  render(cliCommand: string[]): string;
+  /** The plugin source for a cli command and, for a project's own plugin, its workspace. */
+  render(cliCommand: string[], workspace: string | null): string;
 }
 
 export interface AgentSpec {
@@ -43,8 +44,18 @@ export interface AgentSpec {
   /** Other files where our hooks may be (older locations), checked by status and uninstall. */
   otherPaths?(scope: Scope, ctx: PathContext): string[];
   config: JsonHookFormat | PluginFormat;
+  /**
+   * Why the agent would not run the hooks in this config yet (a folder or hook it must be told to
+   * trust), as things the person can do; empty when nothing we can see stands in the way.
+   */
+  readiness?(scope: Scope, file: string, ctx: PathContext): string[];
   /** What to tell people after installing. */
   notes: string[];
+  /**
+   * The agent may write a turn's reply to its transcript after our Stop hook returns: a detached
+   * follow-up then waits for it instead of the agent.
+   */
+  transcriptWrittenLate?: boolean;
   /** What the hook must print on stdout for this payload (the agent requires it), or ''. */
   stdout?(event: string | null): string;
 }

@@ -4,7 +4,7 @@ import * as assert from 'node:assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AGENTS, hooksStatus, installHooks, uninstallHooks } from '../../src/hooks/install';
-import { parseJsonText } from '../../src/hooks/jsonText';
+import { parse, ParseError } from 'jsonc-parser';
 import { cleanupTemps, cli, CLI, read, tempDir, write } from './helpers';
 
 const CLI_COMMAND = ['/opt/Boo Code/node', '/opt/Boo Code/dist/cli.js'];
@@ -39,7 +39,7 @@ describe('hooks install', () => {
     assert.strictEqual(first.file, path.join(workspace, '.claude', 'settings.local.json'));
     assert.strictEqual(first.scope, 'personal');
     assert.ok(first.changed);
-    assert.strictEqual(first.command, "'/opt/Boo Code/node' '/opt/Boo Code/dist/cli.js' hook claude-code");
+    assert.strictEqual(first.command, `'/opt/Boo Code/node' '/opt/Boo Code/dist/cli.js' hook claude-code -C ${workspace}`, 'a project file names its workspace');
     const merged = read(workspace, '.claude/settings.local.json');
     const value = JSON.parse(merged);
     assert.strictEqual(value.model, 'opus');
@@ -88,7 +88,8 @@ describe('hooks install', () => {
     const claude = status.find((s) => s.agent === 'claude-code')!;
     assert.deepStrictEqual(claude.configs.map((c) => c.scope), ['shared', 'user']);
     assert.ok(status.every((s) => s.connected), 'every agent shows as connected');
-    assert.ok(claude.configs.every((c) => c.stale), 'a command whose program is missing is reported stale');
+    assert.strictEqual(claude.configs[0].command, 'boocode hook claude-code', 'a committed file runs the boocode on each teammate\'s PATH');
+    assert.ok(claude.configs[1].stale, 'a command whose program is missing is reported stale');
   });
 
   it('writes each agent\'s documented config shape', () => {
@@ -96,20 +97,20 @@ describe('hooks install', () => {
     const command = "'/opt/Boo Code/node' '/opt/Boo Code/dist/cli.js' hook";
     for (const agent of AGENTS) installHooks(agent, { workspace, env, cliCommand: CLI_COMMAND });
     const json = (file: string) => JSON.parse(read(workspace, file));
-    assert.deepStrictEqual(json('.codex/hooks.json').hooks.UserPromptSubmit, [{ hooks: [{ type: 'command', command: `${command} codex`, timeout: 30 }] }]);
+    assert.deepStrictEqual(json('.codex/hooks.json').hooks.UserPromptSubmit, [{ hooks: [{ type: 'command', command: `${command} codex -C ${workspace}`, timeout: 30 }] }]);
     const gemini = json('.gemini/settings.json').hooks;
     assert.strictEqual(gemini.BeforeAgent[0].hooks[0].timeout, 30000, 'Gemini timeouts are milliseconds');
-    assert.strictEqual(gemini.AfterAgent[0].hooks[0].command, `${command} gemini`);
+    assert.strictEqual(gemini.AfterAgent[0].hooks[0].command, `${command} gemini -C ${workspace}`);
     const cursor = json('.cursor/hooks.json');
     assert.strictEqual(cursor.version, 1);
-    assert.deepStrictEqual(cursor.hooks.beforeSubmitPrompt, [{ command: `${command} cursor` }], 'Cursor entries are flat');
+    assert.deepStrictEqual(cursor.hooks.beforeSubmitPrompt, [{ command: `${command} cursor -C ${workspace}` }], 'Cursor entries are flat');
     assert.deepStrictEqual(Object.keys(cursor.hooks), ['beforeSubmitPrompt', 'afterAgentResponse', 'stop']);
     const copilot = json('.github/hooks/boocode.json');
     assert.strictEqual(copilot.version, 1);
-    assert.deepStrictEqual(copilot.hooks.Stop, [{ type: 'command', command: `${command} copilot`, bash: `${command} copilot`, cwd: '.', timeout: 30, timeoutSec: 30 }]);
+    assert.deepStrictEqual(copilot.hooks.Stop, [{ type: 'command', command: `${command} copilot -C ${workspace}`, bash: `${command} copilot -C ${workspace}`, cwd: '.', timeout: 30, timeoutSec: 30 }]);
     const plugin = read(workspace, '.opencode/plugins/boocode.js');
     assert.ok(plugin.includes('const COMMAND = ["/opt/Boo Code/node","/opt/Boo Code/dist/cli.js"];'));
-    assert.ok(plugin.includes('"hook", "opencode"'));
+    assert.ok(plugin.includes(`const HOOK_ARGS = ["hook","opencode","-C",${JSON.stringify(workspace)}];`));
     assert.ok(!/exec\(|shell:\s*true/.test(plugin), 'the plugin never runs a shell');
     const status = hooksStatus({ workspace, env });
     assert.deepStrictEqual(status.filter((s) => s.connected).map((s) => s.agent), [...AGENTS]);
@@ -148,7 +149,9 @@ describe('hooks install', () => {
     installHooks('gemini', { workspace, env, cliCommand: CLI_COMMAND });
     const merged = read(workspace, '.gemini/settings.json');
     assert.ok(merged.includes('// my settings') && merged.includes('/* on */'));
-    assert.ok((parseJsonText(merged, { comments: true }).value as any).hooks.BeforeAgent);
+    const errors: ParseError[] = [];
+    assert.ok(parse(merged, errors, { allowTrailingComma: true }).hooks.BeforeAgent);
+    assert.deepStrictEqual(errors, [], 'still valid JSONC');
     uninstallHooks('gemini', { workspace, env });
     assert.strictEqual(read(workspace, '.gemini/settings.json'), text);
   });
@@ -179,7 +182,7 @@ describe('hooks install', () => {
     assert.strictEqual(install.code, 0, install.stderr);
     assert.match(install.stdout, /Connected Claude Code: hooks written to .*settings\.local\.json/);
     const command = JSON.parse(read(workspace, '.claude/settings.local.json')).hooks.UserPromptSubmit[0].hooks[0].command as string;
-    assert.strictEqual(command, `${process.execPath} ${CLI} hook claude-code`);
+    assert.strictEqual(command, `${process.execPath} ${CLI} hook claude-code -C ${workspace}`);
     const status = JSON.parse(cli(['hooks', 'status', '-C', workspace, '--json'], { env }).stdout);
     const claude = status.agents.find((a: any) => a.agent === 'claude-code');
     assert.strictEqual(claude.connected, true);
@@ -198,6 +201,69 @@ describe('hooks install', () => {
     fs.symlinkSync(CLI, path.join(bin, 'boocode'));
     const result = cli(['hooks', 'install', 'cursor', '-C', workspace, '--json'], { env: { ...env, PATH: `${bin}:${process.env.PATH}` } });
     assert.strictEqual(result.code, 0, result.stderr);
-    assert.strictEqual(JSON.parse(result.stdout).command, `${path.join(bin, 'boocode')} hook cursor`);
+    assert.strictEqual(JSON.parse(result.stdout).command, `${path.join(bin, 'boocode')} hook cursor -C ${workspace}`);
+  });
+});
+
+describe('hooks install: editing the config text', () => {
+  after(cleanupTemps);
+  const FILE = '.claude/settings.local.json';
+
+  /** Installs into `text`, checks a second install and an uninstall (back to `text`, or `after`), and gives the merged text. */
+  function roundTrip(text: string, after = text): { merged: string; command: string } {
+    const { workspace, env } = setup();
+    write(workspace, FILE, text);
+    const { command } = installHooks('claude-code', { workspace, env, cliCommand: CLI_COMMAND });
+    const merged = read(workspace, FILE);
+    assert.strictEqual(installHooks('claude-code', { workspace, env, cliCommand: CLI_COMMAND }).changed, false, 'second install is a no-op');
+    uninstallHooks('claude-code', { workspace, env });
+    assert.strictEqual(read(workspace, FILE), after, 'uninstall gives back the original bytes');
+    return { merged, command };
+  }
+
+  it('follows the file\'s indentation and line ends (4 spaces, CRLF), and writes strict JSON', () => {
+    const text = '{\r\n    "model": "opus",\r\n    "hooks": {\r\n        "Stop": [\r\n            { "hooks": [ { "type": "command", "command": "notify-send done" } ] }\r\n        ]\r\n    }\r\n}\r\n';
+    const { merged } = roundTrip(text);
+    assert.ok(merged.startsWith(text.slice(0, text.indexOf('notify-send done'))));
+    assert.ok(!/[^\r]\n/.test(merged), 'every line ends in CRLF');
+    assert.ok(merged.split('\r\n').every((line) => /^( {4})*(?! )/.test(line) && !line.includes('\t')), 'indented by 4 spaces');
+    assert.match(merged, /\r\n {8}"UserPromptSubmit": \[\r\n {12}\{\r\n {16}"hooks": \[\r\n {20}\{\r\n {24}"type": "command",/);
+    assert.doesNotThrow(() => JSON.parse(merged), 'strict JSON: no trailing comma, no comment');
+  });
+
+  it('opens an empty object onto lines in the file\'s tabs (uninstall then drops the `hooks` only we filled)', () => {
+    const { merged } = roundTrip('{\n\t"model": "opus",\n\t"hooks": {},\n\t"env": {}\n}\n', '{\n\t"model": "opus",\n\t"env": {}\n}\n');
+    assert.match(merged, /\n\t"hooks": \{\n\t\t"UserPromptSubmit": \[\n\t\t\t\{\n\t\t\t\t"hooks": \[\n/);
+    assert.match(merged, /\n\t\t\]\n\t\},\n\t"env": \{\}\n\}\n$/);
+  });
+
+  it('keeps a list written on one line on one line', () => {
+    const text = '{\n  "hooks": {\n    "Stop": [ { "hooks": [ { "type": "command", "command": "notify-send done" } ] } ]\n  }\n}\n';
+    const { merged, command } = roundTrip(text);
+    const stop = merged.split('\n').find((line) => line.includes('"Stop"'))!;
+    assert.ok(stop.includes('notify-send done') && stop.includes(JSON.stringify(command)), stop);
+    assert.ok(stop.startsWith('    "Stop": [ { "hooks": [ { "type": "command", "command": "notify-send done" } ] }, { "hooks": [ {'), stop);
+    assert.doesNotThrow(() => JSON.parse(merged));
+  });
+
+  it('keeps a byte order mark', () => {
+    const { merged } = roundTrip('\uFEFF{\n  "model": "opus"\n}\n');
+    assert.ok(merged.startsWith('\uFEFF{\n  "model": "opus",\n  "hooks": {\n'));
+  });
+
+  it('refuses comments, trailing commas and duplicated hook keys where the agent reads strict JSON, touching nothing', () => {
+    const cases: [string, RegExp][] = [
+      ['{\n  // mine\n  "model": "opus"\n}\n', /is not valid JSON \(comments are not allowed in this file at line 2\); fix it by hand, it was left untouched\.$/],
+      ['{\n  "model": "opus",\n}\n', /is not valid JSON \(trailing comma at line 3\); fix it by hand/],
+      ['{\n  "hooks": { "Stop": [] },\n  "hooks": {}\n}\n', /"hooks" appears twice in .*; fix it by hand, it was left untouched\.$/],
+      ['{ "hooks": { "Stop": [], "Stop": [] } }', /"hooks\.Stop" appears twice/],
+    ];
+    for (const [text, error] of cases) {
+      const { workspace, env } = setup();
+      write(workspace, FILE, text);
+      assert.throws(() => installHooks('claude-code', { workspace, env, cliCommand: CLI_COMMAND }), error);
+      assert.throws(() => uninstallHooks('claude-code', { workspace, env }), error);
+      assert.strictEqual(read(workspace, FILE), text);
+    }
   });
 });

@@ -27,6 +27,7 @@ export const claudeCode: AgentSpec = {
   name: 'claude-code',
   label: 'Claude Code',
   parse: parseClaudeCode,
+  transcriptWrittenLate: true,
   configPath(scope, ctx) {
     if (scope === 'user') return path.join(homeOf(ctx.env), '.claude', 'settings.json');
     return path.join(ctx.workspace, '.claude', scope === 'personal' ? 'settings.local.json' : 'settings.json');

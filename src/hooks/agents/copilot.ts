@@ -45,6 +45,7 @@ export const copilot: AgentSpec = {
   name: 'copilot',
   label: 'GitHub Copilot (VS Code agent mode and Copilot CLI)',
   parse: parseCopilot,
+  transcriptWrittenLate: true,
   configPath(scope, ctx) {
     if (scope === 'user') {
       const base = ctx.env.COPILOT_HOME || path.join(homeOf(ctx.env), '.copilot');

@@ -9,11 +9,18 @@ import { AgentSpec, homeOf, PathContext, Scope } from '../spec';
 
 export const OPENCODE_MARKER = 'boocode-checkpoints opencode plugin';
 
+/** opencode's project top (its git work tree); opencode says `/` for a folder outside git. */
+function worktreeOf(payload: Payload): string | null {
+  const worktree = pickString(payload, 'worktree');
+  return worktree && path.isAbsolute(worktree) && path.parse(worktree).root !== worktree ? worktree : null;
+}
+
 export function parseOpencode(payload: Payload, _env: NodeJS.ProcessEnv = {}): HookEvent {
   const event = eventName(payload) ?? '';
   const cwd = pickString(payload, 'cwd', 'directory');
+  const projectDir = worktreeOf(payload);
   if (event === 'chat.message') {
-    return { kind: 'begin', agent: 'opencode', event, sessionId: requireString(payload, 'session id', 'sessionID', 'session_id'), prompt: requirePrompt(payload, 'prompt'), cwd };
+    return { kind: 'begin', agent: 'opencode', event, sessionId: requireString(payload, 'session id', 'sessionID', 'session_id'), prompt: requirePrompt(payload, 'prompt'), cwd, projectDir };
   }
   if (event === 'session.idle') {
     return {
@@ -24,6 +31,7 @@ export function parseOpencode(payload: Payload, _env: NodeJS.ProcessEnv = {}): H
       reply: optionalReply(payload, 'reply'),
       transcriptPath: null,
       cwd,
+      projectDir,
     };
   }
   return notATurnEvent('opencode', event);
@@ -34,21 +42,23 @@ function configBase(scope: Scope, ctx: PathContext): string {
   return path.join(ctx.workspace, '.opencode');
 }
 
-export function renderOpencodePlugin(cliCommand: string[]): string {
+export function renderOpencodePlugin(cliCommand: string[], workspace: string | null = null): string {
   const { env, argv } = splitEnv(cliCommand);
+  const hookArgs = ['hook', 'opencode', ...(workspace ? ['-C', workspace] : [])];
   return `// ${OPENCODE_MARKER}: written by \`boocode hooks install opencode\`; \`boocode hooks uninstall opencode\` removes it.
 // Before each prompt it checkpoints the workspace and records the prompt; when the session goes idle
 // it records the reply. Payloads go to the CLI as JSON on stdin, never through a shell.
 import { spawn } from "node:child_process";
 
 const COMMAND = ${JSON.stringify(argv)};
+const HOOK_ARGS = ${JSON.stringify(hookArgs)};
 const ENV = ${JSON.stringify(env)};
 
 function run(payload) {
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn(COMMAND[0], [...COMMAND.slice(1), "hook", "opencode"], {
+      child = spawn(COMMAND[0], [...COMMAND.slice(1), ...HOOK_ARGS], {
         stdio: ["pipe", "ignore", "ignore"],
         env: { ...process.env, ...ENV },
       });
@@ -87,14 +97,14 @@ async function lastReply(client, sessionID) {
   return null;
 }
 
-export const BoocodeCheckpoints = async ({ client, directory }) => ({
+export const BoocodeCheckpoints = async ({ client, directory, worktree }) => ({
   "chat.message": async (input, output) => {
-    await run({ event: "chat.message", sessionID: input && input.sessionID, prompt: textOf(output && output.parts), cwd: directory });
+    await run({ event: "chat.message", sessionID: input && input.sessionID, prompt: textOf(output && output.parts), cwd: directory, worktree });
   },
   event: async ({ event }) => {
     if (!event || event.type !== "session.idle") return;
     const sessionID = event.properties && event.properties.sessionID;
-    await run({ event: "session.idle", sessionID, reply: await lastReply(client, sessionID), cwd: directory });
+    await run({ event: "session.idle", sessionID, reply: await lastReply(client, sessionID), cwd: directory, worktree });
   },
 });
 `;
