@@ -5,9 +5,11 @@
 //   vscode     test/vscode in the extension host of a real VS Code (code-server + headless Chromium)
 //   e2e        test/e2e UI checks against the real workbench (screenshots in test-results/e2e)
 //   selftest   the harness proves it can fail (test/selftest)
+//   agents     the real agent CLIs (pinned in test/agents/versions.json) against a mock model server;
+//              runs side by side with the others (it mostly waits on the agents)
 // `node scripts/test-all.js --only vscode,e2e` runs a subset (the test:vscode / test:e2e scripts do this).
 'use strict';
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
@@ -24,6 +26,13 @@ const TIERS = {
     needsVscode: true,
     command: mocha,
     args: ['--no-config', '--timeout', '180000', '--reporter', reporter, 'out/test/e2e/**/*.test.js'],
+  },
+  agents: {
+    title: 'real agents',
+    needsAgents: true,
+    background: true,
+    command: mocha,
+    args: ['--no-config', '--timeout', '900000', '--reporter', reporter, 'out/test/agents/**/*.test.js'],
   },
   selftest: {
     title: 'harness self-test',
@@ -64,25 +73,58 @@ function runTier(name) {
   return { title: tier.title, ...counts, seconds: (Date.now() - started) / 1000 };
 }
 
-function main() {
-  const names = parseOnly(process.argv.slice(2));
+/** Runs a background tier as its own `test-all --only NAME` process, its output kept in a log until it ends. */
+function startInBackground(name) {
+  const log = path.join(root, 'test-results', `${name}.log`);
+  fs.mkdirSync(path.dirname(log), { recursive: true });
+  const out = fs.openSync(log, 'w');
+  const child = spawn(process.execPath, [__filename, '--only', name, '--no-build'], { cwd: root, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  const started = Date.now();
+  const done = new Promise((resolve) => child.on('close', (status) => resolve(status ?? 1)));
+  return async () => {
+    const status = await done;
+    banner(`${TIERS[name].title} (ran alongside, output from ${path.relative(root, log)})`);
+    process.stdout.write(fs.readFileSync(log, 'utf8'));
+    const countsFile = path.join(countsDir, `${name}.json`);
+    let counts = fs.existsSync(countsFile) ? JSON.parse(fs.readFileSync(countsFile, 'utf8')) : { passes: 0, failures: 0 };
+    if (status !== 0 && counts.failures === 0) counts = { ...counts, failures: 1, crashed: `exited with ${status}` };
+    return { title: TIERS[name].title, ...counts, seconds: (Date.now() - started) / 1000 };
+  };
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const names = parseOnly(argv);
   const rows = [];
   const skipped = (title, why) => rows.push({ title, passes: 0, failures: 1, crashed: why, seconds: 0 });
 
-  banner('build');
-  if (step('npm', ['run', '--silent', 'build']) !== 0) {
+  if (!argv.includes('--no-build')) banner('build');
+  if (!argv.includes('--no-build') && step('npm', ['run', '--silent', 'build']) !== 0) {
     skipped('build', 'npm run build failed; nothing else ran');
   } else {
+    // A background tier runs in its own process alongside the others, unless it is all we run.
+    const background = names.length > 1 ? names.filter((name) => TIERS[name].background) : [];
+    for (const name of names) if (TIERS[name].background) fs.rmSync(path.join(countsDir, `${name}.json`), { force: true });
+    const waits = background.map(startInBackground);
     let vscodeReady = true;
-    if (names.some((name) => TIERS[name].needsVscode)) {
+    const foreground = names.filter((name) => !background.includes(name));
+    if (foreground.some((name) => TIERS[name].needsVscode)) {
       banner('setup: code-server, Chromium');
       vscodeReady = step(process.execPath, ['scripts/setup-vscode.js']) === 0;
       if (!vscodeReady) skipped('setup:vscode', 'setup failed; real-VS-Code tiers skipped');
     }
-    for (const name of names) {
-      if (TIERS[name].needsVscode && !vscodeReady) continue;
+    let agentsReady = true;
+    if (foreground.some((name) => TIERS[name].needsAgents)) {
+      banner('setup: agent CLIs');
+      agentsReady = step(process.execPath, ['scripts/setup-agents.js']) === 0;
+      if (!agentsReady) skipped('setup:agents', 'setup failed; the real-agents tier skipped');
+    }
+    for (const name of foreground) {
+      if ((TIERS[name].needsVscode && !vscodeReady) || (TIERS[name].needsAgents && !agentsReady)) continue;
       rows.push(runTier(name));
     }
+    for (const wait of waits) rows.push(await wait());
   }
 
   banner('summary');

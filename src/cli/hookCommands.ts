@@ -17,10 +17,12 @@ Always exits 0 and prints only what the agent requires. AGENT: ${AGENTS.join(', 
 export const HOOKS_USAGE = `Usage: boocode hooks install AGENT [-C DIR] [--user | --shared] [--json]
        boocode hooks uninstall AGENT [-C DIR] [--user | --shared] [--json]
        boocode hooks status [-C DIR] [--json]
-install writes our hooks into the agent's config: by default the workspace's personal, uncommitted
-file where the agent has one (Claude Code: .claude/settings.local.json), else its project file;
---shared the committed project file; --user the user-level file. Other settings are kept as they are.
-uninstall removes only what install added. status shows which agents are connected.
+install writes our hooks into the agent's config. By default somewhere personal that is never
+committed: the agent's personal file (Claude Code: .claude/settings.local.json), else its project
+file kept out of git through .git/info/exclude; the command names the workspace (-C). --shared
+writes the committed project file with a portable \`boocode hook AGENT\`; --user the user-level
+file. Other settings are kept as they are. uninstall removes only what install added. status shows
+which agents are connected, and what still keeps an agent from running the hooks (trust).
 AGENT: ${AGENTS.join(', ')}.
 `;
 

@@ -13,7 +13,8 @@ export function tempDir(prefix = 'boocode-test-'): string {
 }
 
 export function cleanupTemps(): void {
-  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  // A hook's detached follow-up may still be closing files in there: retry briefly.
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 }
 
 const gitEnv = () => {

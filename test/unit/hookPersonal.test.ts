@@ -127,6 +127,30 @@ describe('hooks install: personal by default', function () {
     assert.strictEqual(after.active, true);
   });
 
+  it('status tells whether Gemini CLI will run the hooks: an untrusted folder, then trusted through its trustedFolders.json', () => {
+    const repo = makeRepo();
+    const home = tempDir('boocode-home-');
+    const env = { HOME: home, PATH: process.env.PATH ?? '' };
+    installHooks('gemini', { workspace: repo, env });
+    const gemini = () => hooksStatus({ workspace: repo, env }).find((s) => s.agent === 'gemini')!;
+    assert.match(gemini().configs[0].blockers.join('\n'), /runs hooks only in folders you trust/);
+    write(home, '.gemini/trustedFolders.json', JSON.stringify({ [path.join(repo, 'sub')]: 'TRUST_PARENT' }));
+    assert.deepStrictEqual(gemini().configs[0].blockers, [], 'TRUST_PARENT of a child trusts the folder');
+    write(home, '.gemini/trustedFolders.json', JSON.stringify({ [repo]: 'DO_NOT_TRUST', [path.dirname(repo)]: 'TRUST_FOLDER' }));
+    assert.match(gemini().configs[0].blockers.join('\n'), /told not to trust this folder/, 'the nearest rule wins');
+  });
+
+  it('status tells whether Copilot CLI will run repository hooks: trusted folders in its config.json', () => {
+    const repo = makeRepo();
+    const home = tempDir('boocode-home-');
+    const env = { HOME: home, PATH: process.env.PATH ?? '' };
+    installHooks('copilot', { workspace: repo, env });
+    const copilot = () => hooksStatus({ workspace: repo, env }).find((s) => s.agent === 'copilot')!;
+    assert.match(copilot().configs[0].blockers.join('\n'), /only in folders you trusted/);
+    write(home, '.copilot/config.json', JSON.stringify({ trustedFolders: [path.dirname(repo)] }));
+    assert.deepStrictEqual(copilot().configs[0].blockers, [], 'a trusted parent folder counts');
+  });
+
   it('a reply written to the transcript after the Stop hook returned is recorded, without holding the agent', async () => {
     const repo = makeRepo();
     const home = tempDir('boocode-home-');

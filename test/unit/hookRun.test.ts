@@ -91,6 +91,13 @@ describe('boocode hook (end to end)', function () {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const { messages } = await recorded(run.root, '8a1f2c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d');
     assert.strictEqual(messages.length, 1, "the previous turn's reply is never taken for this one");
+    // The agent then writes the whole transcript: the follow-up records this turn's own reply, and ends.
+    fs.writeFileSync(run.vars.__TRANSCRIPT__, fixture('claude-code', 'transcript.jsonl', run.vars));
+    let replied: unknown[][] = [];
+    for (const deadline = Date.now() + 15_000; replied.length < 2 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+      replied = (await recorded(run.root, '8a1f2c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d')).messages;
+    }
+    assert.deepStrictEqual(replied[1], ['assistant', 'Let me look at the file.\n\nDone: src/app.js now prints hello.']);
   });
 
   it('Copilot in VS Code through Claude Code\'s hook files is recorded as copilot, once even when both hooks run', async () => {

@@ -3,7 +3,8 @@
 // Copilot CLI sends camelCase for camelCase event names. We accept every spelling.
 import * as path from 'path';
 import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString, notATurnEvent } from '../payload';
-import { AgentSpec, homeOf } from '../spec';
+import { readJson, selfAndParents } from '../agentTrust';
+import { AgentSpec, homeOf, PathContext, Scope } from '../spec';
 
 const BEGIN = new Set(['UserPromptSubmit', 'userPromptSubmitted']);
 const END = new Set(['Stop', 'agentStop']);
@@ -41,16 +42,30 @@ export function parseCopilot(payload: Payload, _env: NodeJS.ProcessEnv = {}): Ho
   return notATurnEvent('copilot', event);
 }
 
+const copilotHome = (env: NodeJS.ProcessEnv) => env.COPILOT_HOME || path.join(homeOf(env), '.copilot');
+
+/**
+ * Copilot CLI skips a repository's .github/hooks silently unless the folder (or a parent) is in the
+ * `trustedFolders` of its config.json, written when you answer its trust prompt. VS Code's agent
+ * mode has its own workspace trust, which we cannot see from here.
+ */
+function copilotReadiness(scope: Scope, _file: string, ctx: PathContext): string[] {
+  if (scope === 'user') return [];
+  const config = readJson(path.join(copilotHome(ctx.env), 'config.json')) as { trustedFolders?: unknown; trusted_folders?: unknown } | undefined;
+  const listed = [config?.trustedFolders, config?.trusted_folders].flatMap((value) => (Array.isArray(value) ? value : [])).filter((v): v is string => typeof v === 'string');
+  const trusted = new Set(listed.map((dir) => path.resolve(dir)));
+  if (selfAndParents(ctx.workspace).some((dir) => trusted.has(dir))) return [];
+  return ['Copilot CLI runs repository hooks only in folders you trusted: start `copilot` here and trust the folder (VS Code agent mode is not affected).'];
+}
+
 export const copilot: AgentSpec = {
   name: 'copilot',
   label: 'GitHub Copilot (VS Code agent mode and Copilot CLI)',
   parse: parseCopilot,
   transcriptWrittenLate: true,
+  readiness: copilotReadiness,
   configPath(scope, ctx) {
-    if (scope === 'user') {
-      const base = ctx.env.COPILOT_HOME || path.join(homeOf(ctx.env), '.copilot');
-      return path.join(base, 'hooks', 'boocode.json');
-    }
+    if (scope === 'user') return path.join(copilotHome(ctx.env), 'hooks', 'boocode.json');
     if (scope === 'personal') return null;
     return path.join(ctx.workspace, '.github', 'hooks', 'boocode.json');
   },
@@ -68,6 +83,6 @@ export const copilot: AgentSpec = {
   },
   notes: [
     'Copilot agent mode in VS Code (hooks are a preview there) and Copilot CLI read .github/hooks/*.json; start a new chat session to pick the hooks up.',
-    'Copilot cloud agent reads .github/hooks/ from the default branch too: keep this file out of commits unless your team wants it.',
+    'Copilot CLI loads repository hooks only in a folder you trusted when it asked; --user hooks fire everywhere.',
   ],
 };

@@ -2,7 +2,8 @@
 // milliseconds; stdout must be JSON or nothing, so we print nothing).
 import * as path from 'path';
 import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, PayloadError, notATurnEvent } from '../payload';
-import { AgentSpec, homeOf } from '../spec';
+import { readJson, selfAndParents } from '../agentTrust';
+import { AgentSpec, homeOf, PathContext, Scope } from '../spec';
 
 function sessionOf(payload: Payload, env: NodeJS.ProcessEnv): string {
   const id = pickString(payload, 'session_id') ?? (env.GEMINI_SESSION_ID || null);
@@ -30,6 +31,28 @@ export function parseGemini(payload: Payload, env: NodeJS.ProcessEnv = {}): Hook
   return notATurnEvent('gemini', event);
 }
 
+/**
+ * Gemini CLI runs no hooks at all in a folder it has not been told to trust (and headless runs
+ * there exit with an error): ~/.gemini/trustedFolders.json, written by its trust dialog and
+ * /permissions. TRUST_PARENT trusts the folder's parent; the nearest rule wins.
+ */
+function geminiReadiness(_scope: Scope, _file: string, ctx: PathContext): string[] {
+  const home = path.join(homeOf(ctx.env), '.gemini');
+  const settings = readJson(path.join(home, 'settings.json')) as { security?: { folderTrust?: { enabled?: boolean } } } | undefined;
+  if (settings?.security?.folderTrust?.enabled === false || ctx.env.GEMINI_CLI_TRUST_WORKSPACE === 'true') return [];
+  const rules = readJson(path.join(home, 'trustedFolders.json'));
+  const entries = rules && typeof rules === 'object' ? Object.entries(rules as Record<string, unknown>) : [];
+  for (const dir of selfAndParents(ctx.workspace)) {
+    for (const [rulePath, level] of entries) {
+      const covered = level === 'TRUST_PARENT' ? path.dirname(path.resolve(rulePath)) : path.resolve(rulePath);
+      if (covered !== dir) continue;
+      if (level === 'TRUST_FOLDER' || level === 'TRUST_PARENT') return [];
+      if (level === 'DO_NOT_TRUST') return ['Gemini CLI is told not to trust this folder and runs no hooks in it: trust it with /permissions in Gemini.'];
+    }
+  }
+  return ['Gemini CLI runs hooks only in folders you trust: start `gemini` here and trust the folder (or use /permissions).'];
+}
+
 export const gemini: AgentSpec = {
   name: 'gemini',
   label: 'Gemini CLI',
@@ -48,5 +71,9 @@ export const gemini: AgentSpec = {
       AfterAgent: { name: 'boocode-reply', type: 'command', command, timeout: 30000, description: "BooCode: record the agent's reply" },
     }),
   },
-  notes: ["Gemini CLI runs hooks only when its hooks system is on: /settings → Advanced → Enable Hooks System (tools.enableHooks), then restart Gemini."],
+  readiness: geminiReadiness,
+  notes: [
+    'Gemini CLI runs hooks only in trusted folders; the first run after an install warns once that it found the project hooks boocode-checkpoint and boocode-reply, then runs them.',
+    "Gemini shows a hook's stderr as a system message: when a checkpoint cannot be taken, you see why there.",
+  ],
 };
