@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { openCheckpoints } from '../../src/core/service';
 import { AGENTS, hooksStatus, installHooks, uninstallHooks } from '../../src/hooks/install';
-import { cleanupTemps, cli, git, makeRepo, read, tempDir, write } from './helpers';
+import { cleanupTemps, cli, CLI, git, makeRepo, read, tempDir, write } from './helpers';
 import { FIXTURES } from './hookPayload.test';
 
 const CLI_COMMAND = ['/opt/node', '/opt/cli.js'];
@@ -75,7 +75,8 @@ describe('hooks install: personal by default', function () {
     const repo = makeRepo();
     write(repo, 'sub/inner.txt', 'inner\n');
     const env = { HOME: tempDir('boocode-home-'), PATH: process.env.PATH ?? '' };
-    const { command } = installHooks('codex', { workspace: repo, env });
+    // The built CLI by name: under mocha, process.argv[1] is mocha's own cli.js.
+    const { command } = installHooks('codex', { workspace: repo, env, cliCommand: [process.execPath, CLI] });
     const payload = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'codex', '0.171.0-user-prompt-submit.json'), 'utf8'));
     payload.cwd = path.join(repo, 'sub');
     // What Codex does: the command line through a shell, in the session's folder, the payload on stdin.
@@ -103,7 +104,7 @@ describe('hooks install: personal by default', function () {
     const repo = makeRepo();
     const home = tempDir('boocode-home-');
     const env = { HOME: home, PATH: process.env.PATH ?? '' };
-    const { file } = installHooks('codex', { workspace: repo, env });
+    const { file } = installHooks('codex', { workspace: repo, env, cliCommand: [process.execPath, CLI] });
     const before = hooksStatus({ workspace: repo, env }).find((s) => s.agent === 'codex')!;
     assert.strictEqual(before.connected, true);
     assert.strictEqual(before.active, false);
