@@ -51,8 +51,8 @@ const copilotHome = (env: NodeJS.ProcessEnv) => env.COPILOT_HOME || path.join(ho
  */
 function copilotReadiness(scope: Scope, _file: string, ctx: PathContext): string[] {
   if (scope === 'user') return [];
-  const config = readJson(path.join(copilotHome(ctx.env), 'config.json')) as { trustedFolders?: unknown; trusted_folders?: unknown } | undefined;
-  const listed = [config?.trustedFolders, config?.trusted_folders].flatMap((value) => (Array.isArray(value) ? value : [])).filter((v): v is string => typeof v === 'string');
+  const config = readJson(path.join(copilotHome(ctx.env), 'config.json')) as { trustedFolders?: unknown } | undefined;
+  const listed = (Array.isArray(config?.trustedFolders) ? config.trustedFolders : []).filter((v): v is string => typeof v === 'string');
   const trusted = new Set(listed.map((dir) => path.resolve(dir)));
   if (selfAndParents(ctx.workspace).some((dir) => trusted.has(dir))) return [];
   return ['Copilot CLI runs repository hooks only in folders you trusted: start `copilot` here and trust the folder (VS Code agent mode is not affected).'];
