@@ -37,12 +37,14 @@ async function main() {
   };
   await Promise.all([
     esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...common.external] }),
+    // The `boocode` program: a small entry (what a hook ending a turn runs) and the rest, loaded on demand.
     esbuild.build({
       ...common,
-      entryPoints: ['src/cli/main.ts'],
+      entryPoints: ['src/cli/entry.ts'],
       outfile: 'dist/cli.js',
       banner: { js: '#!/usr/bin/env node' },
     }),
+    esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/boocode.js' }),
     // Tests keep their file layout so mocha (and the extension host) can load them one by one.
     esbuild.build({
       entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('bench')],

@@ -52,13 +52,18 @@ export async function runCli(argv: string[], makeIO: (rest: string[]) => CliIO =
   }
 }
 
-if (require.main === module) {
-  runCli(process.argv.slice(2)).then(
+/** Runs the CLI as the `boocode` process (from dist/cli.js, which may have read a hook's payload already). */
+export function main(argv: string[], payloadText: string | null): void {
+  const makeIO = (rest: string[]): CliIO => {
+    const io = processIO(rest);
+    return payloadText === null ? io : { ...io, readStdin: () => Promise.resolve(payloadText) };
+  };
+  runCli(argv, makeIO).then(
     (code) => {
       process.exitCode = code;
       // A hook must never outlive its agent's turn, even if the agent left stdin open: exit once
       // what it printed (e.g. Cursor's {"continue":true}) has been handed to the pipe.
-      if (process.argv[2] === 'hook') process.stdout.write('', () => process.exit(code));
+      if (argv[0] === 'hook') process.stdout.write('', () => process.exit(code));
     },
     (error) => {
       process.stderr.write(`boocode: ${describeError(error)}\n`);

@@ -97,20 +97,21 @@ class CheckpointService implements Checkpoints {
     const messageId = newMessageId();
     const at = Date.now();
     writeActivity(this.stateDir, { state: 'checkpointing', sessionId });
-    // The prompt first: a turn is recorded even when its checkpoint cannot be taken; and the files
-    // are checkpointed even when the transcript cannot be written (they matter more).
-    let transcriptWarning: string | null = null;
-    try {
-      await this.store.append([
+    // The prompt is recorded even when the checkpoint cannot be taken, and the files are
+    // checkpointed even when the transcript cannot be written (they matter more). Both at once:
+    // the journal's fsync and git wait on different things.
+    const promptRecorded = this.store
+      .append([
         { op: 'session', id: sessionId, agent: input.agent ?? null, workspace: this.root, at },
         { op: 'message', id: messageId, session: sessionId, role: 'user', text: clip(input.prompt), at },
-      ]);
-    } catch (error) {
-      transcriptWarning = `The prompt was not recorded in the transcript: ${describeError(error)}`;
-    }
-    traceMark('prompt appended');
+      ])
+      .then(
+        () => null,
+        (error: unknown) => `The prompt was not recorded in the transcript: ${describeError(error)}`,
+      );
     // Listed while the checkpoint is taken (a read, no lock), for retention afterwards.
     const existing = this.engine.list().catch(() => [] as CheckpointMeta[]);
+    let transcriptWarning: string | null = null;
     try {
       const checkpoint = await this.engine.create({
         kind: 'turn',
@@ -120,6 +121,8 @@ class CheckpointService implements Checkpoints {
         anchorMessageId: messageId,
       });
       traceMark('captured');
+      transcriptWarning = await promptRecorded;
+      traceMark('prompt appended');
       if (!transcriptWarning) await this.store.append([{ op: 'checkpoint', ...rowOf(checkpoint) }]);
       traceMark('checkpoint appended');
       await this.applyRetention(sessionId, await existing);
@@ -127,18 +130,20 @@ class CheckpointService implements Checkpoints {
       writeActivity(this.stateDir, { state: 'idle', sessionId, checkpointId: checkpoint.id });
       return { sessionId, messageId, checkpoint, warning: transcriptWarning };
     } catch (error) {
+      transcriptWarning ??= await promptRecorded;
       const warning = [transcriptWarning, `No checkpoint was taken for this turn: ${describeError(error)}`].filter(Boolean).join(' ');
       writeActivity(this.stateDir, { state: 'failed', sessionId, error: warning });
       return { sessionId, messageId, checkpoint: null, warning };
     }
   }
 
-  async endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null }): Promise<TurnEndResult> {
+  /** Records a turn's reply; `at` is when the agent reported the end (a follow-up may record it later). */
+  async endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null; at?: number }): Promise<TurnEndResult> {
     const sessionId = assertSessionId(input.sessionId);
     if (input.reply === undefined || input.reply === null || input.reply === '') return { sessionId, messageId: null };
     // A prompt known only at the turn's end (no begin hook ran) is recorded before its reply, once.
     const messageId = newMessageId();
-    const at = Date.now();
+    const at = input.at ?? Date.now();
     const prompt = input.prompt ? clip(input.prompt) : null;
     const lastPrompt = prompt ? [...(await this.transcript(sessionId).catch(() => []))].reverse().find((m) => m.role === 'user') : undefined;
     const missingPrompt = prompt !== null && lastPrompt?.text !== prompt;

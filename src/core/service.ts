@@ -48,7 +48,7 @@ export interface Checkpoints {
   readonly storePath: string;
 
   beginTurn(input: { sessionId?: string; prompt: string; agent?: string | null }): Promise<TurnBeginResult>;
-  endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null }): Promise<TurnEndResult>;
+  endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null; at?: number }): Promise<TurnEndResult>;
   createCheckpoint(input?: { label?: string | null; sessionId?: string | null }): Promise<CheckpointMeta>;
   /** Newest first. */
   list(filter?: { sessionId?: string }): Promise<CheckpointInfo[]>;

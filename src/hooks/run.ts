@@ -2,7 +2,7 @@
 // the workspace at a turn's start, records the reply at its end, and never gets in the agent's way:
 // it always exits 0, prints only what the agent requires, waits on locks only briefly, and logs
 // whatever went wrong to stderr and to `<state dir>/hooks.log`.
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,9 +12,12 @@ import { makePrivate } from '../core/privateFiles';
 import { openCheckpoints } from '../core/service';
 import type { CliIO } from '../cli/io';
 import { AGENT_SPECS } from './agents';
-import { AGENTS, AgentName, capText, eventName, HookEvent, isAgentName, parseJsonPayload, PayloadError } from './payload';
+import { chooseWorkspace, isDirectory, PROJECT_DIR_ENV, readPayloadText, splitHookArgs } from './hookCall';
+import { AGENTS, capText, eventName, HookEvent, isAgentName, parseJsonPayload, PayloadError } from './payload';
 import { homeOf } from './spec';
 import { lastTurnFromTranscript } from './transcriptFile';
+
+export { chooseWorkspace } from './hookCall';
 
 export interface HookRunOptions {
   /** Passed to openCheckpoints (tests). */
@@ -28,18 +31,12 @@ export interface HookRunOptions {
 /** A reply an agent writes to its transcript after our Stop hook returns is read by a follow-up process for this long. */
 const LATE_REPLY_MS = 20 * 1000;
 const LATE_REPLY_POLL_MS = 100;
-/** The argument that makes a hook process the follow-up that waits for a late reply. */
-const LATE_REPLY_FLAG = '--late-reply';
-
 const LOG_FILE = 'hooks.log';
 const LOG_MAX_BYTES = 1024 * 1024;
 /** Copilot's two copies of one event arrive within this time (when the payload has no timestamp). */
 const DOUBLE_FIRE_MS = 5 * 1000;
 /** Copies carrying the same event timestamp are one event for this long. */
 const DUPLICATE_EVENT_MS = 10 * 60 * 1000;
-
-/** Environment variables some agents set to the project's top folder. */
-const PROJECT_DIR_ENV: Partial<Record<AgentName, string>> = { 'claude-code': 'CLAUDE_PROJECT_DIR', gemini: 'GEMINI_PROJECT_DIR' };
 
 class HookLog {
   private readonly lines: string[] = [];
@@ -73,64 +70,6 @@ class HookLog {
       // the log is a convenience; stderr already has the line
     }
   }
-}
-
-function isDirectory(dir: string): boolean {
-  try {
-    return fs.statSync(dir).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-const real = (dir: string) => fs.realpathSync(dir);
-const inside = (child: string, parent: string) => {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-};
-
-export interface WorkspaceInput {
-  /** `-C DIR`, when given. */
-  flagDir: string | null;
-  /** The payload's cwd (or Cursor's workspace_roots[0]). */
-  payloadCwd: string | null;
-  /** The agent's project folder from its environment (CLAUDE_PROJECT_DIR, GEMINI_PROJECT_DIR). */
-  projectDir: string | null;
-  processCwd: string;
-  home: string;
-}
-
-/**
- * The folder to checkpoint: `-C DIR` (the payload's cwd must then be inside it), else the agent's
- * project folder when the cwd is inside it (an agent that `cd`s into a subfolder still checkpoints
- * the whole project), else the payload's cwd, else the process's. Never the home folder or `/`.
- */
-export function chooseWorkspace(input: WorkspaceInput): string {
-  let cwd: string | null = null;
-  if (input.payloadCwd !== null) {
-    if (!path.isAbsolute(input.payloadCwd)) throw new PayloadError(`the payload's cwd ${JSON.stringify(input.payloadCwd)} is not an absolute path`);
-    if (!isDirectory(input.payloadCwd)) throw new PayloadError(`the payload's cwd ${input.payloadCwd} does not exist or is not a folder`);
-    cwd = real(input.payloadCwd);
-  }
-  let chosen: string;
-  if (input.flagDir !== null) {
-    const base = path.resolve(input.processCwd, input.flagDir);
-    if (!isDirectory(base)) throw new PayloadError(`the workspace ${base} (-C) does not exist or is not a folder`);
-    chosen = real(base);
-    if (cwd !== null && !inside(cwd, chosen)) throw new PayloadError(`the payload's cwd ${cwd} is outside the workspace ${chosen}`);
-  } else if (input.projectDir && path.isAbsolute(input.projectDir) && isDirectory(input.projectDir) && (cwd === null || inside(cwd, real(input.projectDir)))) {
-    chosen = real(input.projectDir);
-  } else if (cwd !== null) {
-    chosen = cwd;
-  } else {
-    if (!isDirectory(input.processCwd)) throw new PayloadError(`the current folder ${input.processCwd} does not exist`);
-    chosen = real(input.processCwd);
-  }
-  const home = isDirectory(input.home) ? real(input.home) : input.home;
-  if (chosen === home || chosen === path.parse(chosen).root) {
-    throw new PayloadError(`not checkpointing ${chosen}: it is your home folder or the filesystem root; start the agent in a project folder`);
-  }
-  return chosen;
 }
 
 /** The state folder of a git workspace that already has one, without creating anything. */
@@ -173,62 +112,9 @@ export function firstSighting(stateDir: string, kind: 'begin' | 'end', sessionId
   return true;
 }
 
-async function readPayloadText(io: CliIO, timeoutMs: number): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PayloadError(`no payload arrived on stdin within ${timeoutMs / 1000} s`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([io.readStdin(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function splitHookArgs(argv: string[]): { agent: string | undefined; dir: string | null; payload: string | null; lateReply: boolean } {
-  let dir: string | null = null;
-  let payload: string | null = null;
-  let lateReply = false;
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === LATE_REPLY_FLAG) lateReply = true;
-    else if (argv[i] === '-C' && i + 1 < argv.length) dir = argv[++i];
-    else if (argv[i].startsWith('-C') && argv[i].length > 2 && !argv[i].startsWith('-C{')) dir = argv[i].slice(2);
-    else positionals.push(argv[i]);
-  }
-  // Agents that pass the payload as an argument (Codex `notify`) put it last.
-  const last = positionals[positionals.length - 1];
-  if (positionals.length > 1 && last !== undefined && last.trimStart().startsWith('{')) payload = last;
-  return { agent: positionals[0], dir, payload, lateReply };
-}
-
-/**
- * Hands the wait for a reply the agent has not written yet to a detached copy of this command, so
- * the agent goes on at once (Copilot CLI writes its events.jsonl only after its Stop hook returns).
- */
-function followUpLater(io: CliIO, agent: AgentName, workspace: string, payload: string, log: HookLog): void {
-  const cli = process.argv[1] && fs.existsSync(process.argv[1]) ? process.argv[1] : null;
-  if (!cli || Buffer.byteLength(payload) > 100_000) {
-    log.warn('no reply recorded: the transcript does not hold it yet');
-    return;
-  }
-  try {
-    const child = spawn(process.execPath, [cli, 'hook', agent, LATE_REPLY_FLAG, '-C', workspace, payload], {
-      cwd: workspace,
-      env: io.env,
-      detached: true,
-      stdio: 'ignore',
-    });
-    child.on('error', () => undefined);
-    child.unref();
-  } catch (error) {
-    log.warn(`no reply recorded: ${describeError(error)}`);
-  }
-}
-
 /** Runs one hook call; always resolves to 0. */
 export async function runHook(io: CliIO, options: HookRunOptions = {}): Promise<number> {
-  const { agent, dir, payload: payloadArg, lateReply } = splitHookArgs(io.argv);
+  const { agent, dir, payload: payloadArg, followUp, endedAt } = splitHookArgs(io.argv);
   if (!isAgentName(agent)) {
     io.stderr(`boocode hook: unknown agent ${JSON.stringify(agent ?? '')}; use one of ${AGENTS.join(', ')}. Nothing was recorded.\n`);
     return 0;
@@ -252,6 +138,7 @@ export async function runHook(io: CliIO, options: HookRunOptions = {}): Promise<
       processCwd: io.cwd,
       home: homeOf(io.env),
     });
+    const at = endedAt ?? Date.now();
     const checkpoints = await openCheckpoints(workspace, {
       stateHome: options.stateHome,
       lockTimeoutMs: options.lockTimeoutMs ?? 10_000,
@@ -260,9 +147,7 @@ export async function runHook(io: CliIO, options: HookRunOptions = {}): Promise<
     traceMark('opened');
     log.stateDir = checkpoints.stateDir;
     try {
-      const chosen = workspace;
-      const waitForReply = lateReply ? 'wait' : () => followUpLater(io, spec.name, chosen, payloadText, log);
-      await record(checkpoints, event, log, waitForReply);
+      await record(checkpoints, event, log, at);
     } finally {
       checkpoints.close();
       traceMark('closed');
@@ -275,7 +160,7 @@ export async function runHook(io: CliIO, options: HookRunOptions = {}): Promise<
       log.stateDir = isDirectory(candidate) ? existingStateDir(candidate) : null;
     }
   } finally {
-    const out = lateReply ? '' : spec.stdout?.(outputEvent) ?? '';
+    const out = followUp ? '' : spec.stdout?.(outputEvent) ?? '';
     if (out) io.stdout(out);
     log.flush();
   }
@@ -284,10 +169,7 @@ export async function runHook(io: CliIO, options: HookRunOptions = {}): Promise<
 
 type OpenCheckpoints = Awaited<ReturnType<typeof openCheckpoints>>;
 
-/** 'wait': poll the transcript for a late reply (the follow-up process); else hand the wait over. */
-type LateReply = 'wait' | (() => void);
-
-async function record(checkpoints: OpenCheckpoints, event: Exclude<HookEvent, { kind: 'ignore' }>, log: HookLog, lateReply: LateReply): Promise<void> {
+async function record(checkpoints: OpenCheckpoints, event: Exclude<HookEvent, { kind: 'ignore' }>, log: HookLog, at: number): Promise<void> {
   if (event.kind === 'begin') {
     if (event.agent === 'copilot' && !firstSighting(checkpoints.stateDir, 'begin', event.sessionId, event.prompt, event.firedAt ?? null)) return;
     const result = await checkpoints.beginTurn({ sessionId: event.sessionId, prompt: event.prompt, agent: event.agent });
@@ -297,12 +179,13 @@ async function record(checkpoints: OpenCheckpoints, event: Exclude<HookEvent, { 
   let reply = event.reply;
   if (reply === null && event.transcriptPath) {
     const file = event.transcriptPath;
-    let found = await replyFromTranscriptFile(checkpoints, event.sessionId, file);
+    let found = await replyFromTranscriptFile(checkpoints, event.sessionId, file, at);
+    // Some agents write the reply to their transcript only after our hook returned: wait for it
+    // here, which is the detached follow-up when one could be started (the agent has gone on).
     if (found.pending && AGENT_SPECS[event.agent].transcriptWrittenLate) {
-      if (lateReply !== 'wait') return lateReply();
       for (const deadline = Date.now() + LATE_REPLY_MS; found.pending && Date.now() < deadline; ) {
         await new Promise((resolve) => setTimeout(resolve, LATE_REPLY_POLL_MS));
-        found = await replyFromTranscriptFile(checkpoints, event.sessionId, file);
+        found = await replyFromTranscriptFile(checkpoints, event.sessionId, file, at);
       }
     }
     if (found.pending) log.warn(`no reply recorded: ${found.pending}`);
@@ -311,7 +194,7 @@ async function record(checkpoints: OpenCheckpoints, event: Exclude<HookEvent, { 
   if (reply === null) return; // nothing to record (e.g. Cursor's stop after afterAgentResponse)
   // Copilot fires one event twice; Codex reports one turn's end through both Stop and notify (same turn id).
   if ((event.agent === 'copilot' || event.firedAt) && !firstSighting(checkpoints.stateDir, 'end', event.sessionId, reply, event.firedAt ?? null)) return;
-  await checkpoints.endTurn({ sessionId: event.sessionId, reply, prompt: event.prompt ?? null, agent: event.agent });
+  await checkpoints.endTurn({ sessionId: event.sessionId, reply, prompt: event.prompt ?? null, agent: event.agent, at });
 }
 
 const sameText = (a: string, b: string) => a.trim().slice(0, 4096) === b.trim().slice(0, 4096);
@@ -327,10 +210,11 @@ interface TranscriptReply {
  * The reply from the agent's transcript file, when its last prompt is the one we recorded last for
  * the session: a transcript written late still ends with the previous turn, whose reply is not this one.
  */
-async function replyFromTranscriptFile(checkpoints: OpenCheckpoints, sessionId: string, file: string): Promise<TranscriptReply> {
+async function replyFromTranscriptFile(checkpoints: OpenCheckpoints, sessionId: string, file: string, endedAt: number): Promise<TranscriptReply> {
   const turn = lastTurnFromTranscript(file);
   if (!turn) return { reply: null, pending: `the transcript ${file} cannot be read` };
-  const messages = await checkpoints.transcript(sessionId).catch(() => []);
+  // What was recorded up to the turn's end (a next turn may have begun since).
+  const messages = (await checkpoints.transcript(sessionId).catch(() => [])).filter((message) => message.createdAt <= endedAt);
   const lastPrompt = [...messages].reverse().find((message) => message.role === 'user');
   if (lastPrompt && turn.prompt !== null && !sameText(lastPrompt.text, capText(turn.prompt))) {
     return { reply: null, pending: `the transcript ${file} does not end with the prompt recorded last (not written yet?)` };

@@ -8,7 +8,8 @@ import { findOnPath } from '../hooks/command';
 import { AGENTS, hooksStatus, installHooks, type AgentName } from '../hooks/install';
 import type { AgentConnector } from './commands';
 
-const CLI_FILES = ['cli.js', 'sql-wasm.wasm'];
+// What cli.js loads is copied before cli.js itself, so a hook starting mid-update finds it.
+const CLI_FILES = ['sql-wasm.wasm', 'boocode.js', 'cli.js'];
 
 /** Copies the bundled CLI to `<storage>/cli/` when it differs; returns the stable `cli.js`, or undefined. */
 export function stableCli(extensionPath: string, storageDir: string): string | undefined {

@@ -89,7 +89,8 @@ export function cli(args: string[], options: { cwd?: string; input?: string; env
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? os.tmpdir(),
     input: options.input ?? '',
-    env: { ...process.env, ...options.env },
+    // A hook hands a turn's end to a detached follow-up; tests wait for it unless they say otherwise.
+    env: { ...process.env, BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP: '1', ...options.env },
     encoding: 'utf8',
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };

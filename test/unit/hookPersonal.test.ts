@@ -159,7 +159,7 @@ describe('hooks install: personal by default', function () {
     const fill = (name: string) => fs.readFileSync(path.join(FIXTURES, 'copilot', name), 'utf8').replace(/__WORKSPACE__/g, repo).replace(/__TRANSCRIPT__/g, transcript);
     assert.strictEqual(cli(['hook', 'copilot'], { input: fill('vscode-user-prompt-submit.json'), env: { HOME: home } }).code, 0);
     const started = Date.now();
-    const stop = cli(['hook', 'copilot'], { input: fill('vscode-stop.json'), env: { HOME: home } });
+    const stop = cli(['hook', 'copilot'], { input: fill('vscode-stop.json'), env: { HOME: home, BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP: '' } });
     const held = Date.now() - started;
     assert.strictEqual(stop.code, 0);
     assert.strictEqual(stop.stderr, '');

@@ -18,7 +18,7 @@ interface Run {
   root: string;
   home: string;
   hook(agent: string, input: string, extra?: string[], env?: NodeJS.ProcessEnv): CliResult;
-  feed(agent: string, name: string, extra?: string[]): CliResult;
+  feed(agent: string, name: string, extra?: string[], env?: NodeJS.ProcessEnv): CliResult;
   vars: Record<string, string>;
 }
 
@@ -28,7 +28,7 @@ function setup(): Run {
   const vars = { __WORKSPACE__: root, __TRANSCRIPT__: path.join(home, 'transcript.jsonl') };
   const hook = (agent: string, input: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) =>
     cli(['hook', agent, ...extra], { cwd: home, input, env: { HOME: home, CLAUDE_PROJECT_DIR: '', GEMINI_PROJECT_DIR: '', GEMINI_SESSION_ID: '', ...env } });
-  return { root, home, vars, hook, feed: (agent, name, extra) => hook(agent, fixture(agent, name, vars), extra) };
+  return { root, home, vars, hook, feed: (agent, name, extra, env) => hook(agent, fixture(agent, name, vars), extra, env) };
 }
 
 async function recorded(root: string, sessionId: string) {
@@ -85,7 +85,7 @@ describe('boocode hook (end to end)', function () {
     const transcript = fixture('claude-code', 'transcript.jsonl', run.vars).split('\n').slice(0, 3).join('\n') + '\n';
     fs.writeFileSync(run.vars.__TRANSCRIPT__, transcript);
     quiet(run.feed('claude-code', 'user-prompt-submit.json'));
-    const stop = run.feed('claude-code', 'stop-without-message.json');
+    const stop = run.feed('claude-code', 'stop-without-message.json', [], { BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP: '' });
     quiet(stop);
     assert.strictEqual(stop.stderr, '', 'the wait for the real reply is handed to a follow-up process');
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -121,7 +121,8 @@ describe('boocode hook (end to end)', function () {
   it('Copilot CLI camelCase payloads', async () => {
     const run = setup();
     quiet(run.feed('copilot', 'cli-user-prompt-submitted.json'));
-    quiet(run.feed('copilot', 'cli-agent-stop.json'));
+    // No transcript: the follow-up looks for a reply written late, in the background.
+    quiet(run.feed('copilot', 'cli-agent-stop.json', [], { BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP: '' }));
     const { messages, checkpoints } = await recorded(run.root, '01HW2X3Y4Z5ABCDEF');
     assert.deepStrictEqual(messages, [['user', 'Fix the failing lint']]);
     assert.strictEqual(checkpoints, 1);
@@ -212,7 +213,11 @@ describe('boocode hook (end to end)', function () {
     const prompt = "Quote 'this' and $(rm -rf ~) `too`";
     await hooks['chat.message']({ sessionID: 'ses_plugin1' }, { parts: [{ type: 'text', text: prompt }, { type: 'text', text: 'file body', synthetic: true }] });
     await hooks.event({ event: { type: 'session.idle', properties: { sessionID: 'ses_plugin1' } } });
-    const { messages, checkpoints } = await recorded(run.root, 'ses_plugin1');
+    // The reply is recorded by the hook's detached follow-up.
+    let { messages, checkpoints } = await recorded(run.root, 'ses_plugin1');
+    for (const deadline = Date.now() + 10_000; messages.length < 2 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      ({ messages, checkpoints } = await recorded(run.root, 'ses_plugin1'));
+    }
     assert.deepStrictEqual(messages, [
       ['user', prompt],
       ['assistant', 'Plugin reply.'],
@@ -280,6 +285,40 @@ describe('boocode hook (end to end)', function () {
     const { messages, checkpoints } = await recorded(run.root, 'locked-1');
     assert.deepStrictEqual(messages, [['user', 'while locked']], 'the prompt is still recorded');
     assert.strictEqual(checkpoints, 0);
+  });
+
+  it("a turn's end holds nothing up: the reply is recorded by a detached follow-up, at the time the agent reported it", async () => {
+    const run = setup();
+    const noWait = { BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP: '' };
+    const prompt = (text: string) => JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 'later-1', permission_mode: 'default', prompt: text, cwd: run.root });
+    quiet(run.hook('claude-code', prompt('first')));
+    // Another live process (this one) holds the transcript's lock: recording the reply must wait.
+    const lock = path.join(run.root, '.git', 'boocode', 'transcript.lock');
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), at: Date.now() }));
+    let released = false;
+    try {
+      const started = Date.now();
+      const stop = run.hook('claude-code', JSON.stringify({ hook_event_name: 'Stop', session_id: 'later-1', permission_mode: 'default', cwd: run.root, last_assistant_message: 'first reply' }), [], noWait);
+      const held = Date.now() - started;
+      quiet(stop);
+      assert.strictEqual(stop.stderr, '');
+      assert.ok(held < 2_000, `the Stop hook returned after ${held} ms with the transcript locked`);
+      fs.unlinkSync(lock);
+      released = true;
+    } finally {
+      if (!released) fs.rmSync(lock, { force: true });
+    }
+    // The next turn begins before the follow-up has written the reply; the reply still sorts first.
+    quiet(run.hook('claude-code', prompt('second')));
+    let messages: unknown[][] = [];
+    for (const deadline = Date.now() + 15_000; messages.length < 3 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      messages = (await recorded(run.root, 'later-1')).messages;
+    }
+    assert.deepStrictEqual(messages, [
+      ['user', 'first'],
+      ['assistant', 'first reply'],
+      ['user', 'second'],
+    ]);
   });
 
   it('never blocks on an unknown agent or an empty payload', () => {

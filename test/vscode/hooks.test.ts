@@ -77,7 +77,12 @@ describe('Agent hooks in a terminal', function () {
       last_assistant_message: 'Renamed greet to welcome in 3 files.',
     });
     assert.strictEqual(ended.code, 0);
-    const transcript = await (await api.testing.model.folders[0].store()).transcript(session);
+    // The reply is recorded by a detached follow-up once the hook has returned.
+    const store = await api.testing.model.folders[0].store();
+    const transcript = await waitFor('the reply in the transcript', async () => {
+      const messages = await store.transcript(session);
+      return messages.length === 2 ? messages : undefined;
+    }, 10000);
     assert.deepStrictEqual(
       transcript.map((message) => [message.role, message.text]),
       [['user', 'Rename greet to welcome everywhere'], ['assistant', 'Renamed greet to welcome in 3 files.']],
