@@ -109,8 +109,9 @@ class CheckpointService implements Checkpoints {
         () => null,
         (error: unknown) => `The prompt was not recorded in the transcript: ${describeError(error)}`,
       );
-    // Listed while the checkpoint is taken (a read, no lock), for retention afterwards.
-    const existing = this.engine.list().catch(() => [] as CheckpointMeta[]);
+    // Listed while the checkpoint is taken (a read, no lock), for retention afterwards; not at all
+    // while the ref files show too few checkpoints for any session to reach the limit.
+    const existing = this.engine.atMost(this.options.keepPerSession - 1) ? Promise.resolve([] as CheckpointMeta[]) : this.engine.list().catch(() => [] as CheckpointMeta[]);
     let transcriptWarning: string | null = null;
     try {
       const checkpoint = await this.engine.create({

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { capture, CaptureResult, createLooseRef, RawSkipped } from './capture/capture';
 import { encodeModes, ModeManifest } from './capture/modes';
-import { PrivateIndex } from './capture/privateIndex';
+import { countRefsCheap, PrivateIndex } from './capture/privateIndex';
 import { EMPTY_TREE } from './capture/treeWriter';
 import { BooError } from './errors';
 import { Git, splitNul } from './git';
@@ -143,6 +143,12 @@ export class CheckpointEngine {
       notice: this.notice,
       head: () => this.head(),
     };
+  }
+
+  /** True when the ref files show at most `count` checkpoints in this repository (no git run); false when unsure. */
+  atMost(count: number): boolean {
+    const found = countRefsCheap(this.ws.commonDir, CHECKPOINT_REFS);
+    return found !== null && found <= count;
   }
 
   /** Takes a checkpoint. Call with the lock held. */

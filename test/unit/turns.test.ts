@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { openCheckpoints } from '../../src/core/service';
 import { writeSettings } from '../../src/core/settings';
-import { cleanupTemps, cli, cliJson, exists, makeRepo, read, write } from './helpers';
+import { cleanupTemps, cli, cliJson, exists, git, makeRepo, read, write } from './helpers';
 
 const quiet = { onNotice: () => undefined };
 
@@ -173,6 +173,11 @@ describe('turns, restore and undo', () => {
     await store.beginTurn({ sessionId: 'sess-other', prompt: 'unrelated' });
     assert.deepEqual((await store.list({ sessionId: 'sess-r' })).map((c) => c.id), ids.slice(2).reverse());
     assert.equal((await store.list({ sessionId: 'sess-other' })).length, 1);
+    // Packed refs count too (the retention check reads the ref files, not git).
+    git(root, 'pack-refs', '--all');
+    write(root, 'f.txt', 'packed\n');
+    const latest = (await store.beginTurn({ sessionId: 'sess-r', prompt: 'after packing' })).checkpoint!.id;
+    assert.deepEqual((await store.list({ sessionId: 'sess-r' })).map((c) => c.id), [latest, ...ids.slice(3).reverse()]);
     store.close();
   });
 });

@@ -306,12 +306,6 @@ export class PrivateIndex {
   }
 }
 
-/**
- * The permission bits of the files the seeded index tracks (and of their folders) that a plain
- * checkout would not give them: a tracked 0600 file or 0700 folder is then restored exactly even
- * before any checkpoint has seen it change.
- */
-
 /** True when an index file ends with the checksum of its contents (or with none: index.skipHash). */
 function checksumMatches(file: string): boolean {
   let data: Buffer;
@@ -347,4 +341,26 @@ export function readRefCheap(commonDir: string, ref: string): string | null | 'u
   } catch {
     return null;
   }
+}
+
+/**
+ * How many refs under `prefix` (e.g. `refs/boocode/checkpoints/`) the ref files hold, loose and
+ * packed, without spawning git; a ref both loose and packed counts twice (an upper bound). Null when
+ * refs are not files (reftable) or cannot be read.
+ */
+export function countRefsCheap(commonDir: string, prefix: string): number | null {
+  if (fs.existsSync(path.join(commonDir, 'reftable'))) return null;
+  let count = 0;
+  try {
+    count += fs.readdirSync(path.join(commonDir, ...prefix.split('/').filter(Boolean)), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return null;
+  }
+  try {
+    const packed = fs.readFileSync(path.join(commonDir, 'packed-refs'), 'utf8');
+    for (let at = packed.indexOf(` ${prefix}`); at !== -1; at = packed.indexOf(` ${prefix}`, at + 1)) count++;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return null;
+  }
+  return count;
 }

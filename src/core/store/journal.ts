@@ -103,7 +103,7 @@ export function readJournal(file: string, from = 0, knownGeneration: string | nu
 }
 
 /** Appends operations and fsyncs before returning. Cuts a torn tail off first. */
-export function appendJournal(file: string, ops: Op[]): number {
+export async function appendJournal(file: string, ops: Op[]): Promise<number> {
   const fd = fs.openSync(file, 'r+', 0o600);
   try {
     let size = fs.fstatSync(fd).size;
@@ -121,7 +121,8 @@ export function appendJournal(file: string, ops: Op[]): number {
     }).join('');
     const buffer = Buffer.from(text, 'utf8');
     fs.writeSync(fd, buffer, 0, buffer.length, size);
-    fs.fdatasyncSync(fd);
+    // Off the main thread: a turn's checkpoint runs git meanwhile. The caller holds the lock throughout.
+    await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve())));
     return size + buffer.length;
   } finally {
     fs.closeSync(fd);

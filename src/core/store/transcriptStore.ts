@@ -84,7 +84,7 @@ export class TranscriptStore {
   private async appendLocked(ops: Op[]): Promise<void> {
     if (!fs.existsSync(this.journalPath)) newJournal(this.journalPath);
     const before = stampOf(this.journalPath);
-    const end = appendJournal(this.journalPath, ops);
+    const end = await appendJournal(this.journalPath, ops);
     // Keep our in-memory copy current when nobody else wrote in between.
     if (this.db && before && before.ino === this.journalIno && before.size === this.offset && sameStamp(stampOf(this.dbPath), this.dbStamp)) {
       for (const op of ops) applyOp(this.db, op);
