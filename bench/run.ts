@@ -134,6 +134,9 @@ async function main(): Promise<void> {
   const sweep: number[] = [];
   const hook: number[] = [];
   const hookPayload = (i: number) => JSON.stringify({ session_id: 'bench-hook', transcript_path: null, cwd: root, hook_event_name: 'UserPromptSubmit', prompt: `bench prompt ${i}` });
+  const hookEnd: number[] = [];
+  const bareNode: number[] = [];
+  const hookEndPayload = (i: number) => JSON.stringify({ session_id: 'bench-hook', transcript_path: null, cwd: root, hook_event_name: 'Stop', last_assistant_message: `bench reply ${i}` });
   const hookAvailable = spawnSync(process.execPath, [CLI, 'hook', 'claude-code'], { cwd: root, input: '{}', env }).status === 0;
 
   for (let run = 0; run < RUNS; run++) {
@@ -155,6 +158,10 @@ async function main(): Promise<void> {
     if (hookAvailable) {
       fs.appendFileSync(path.join(root, 'src/module9/file5.ts'), `// change ${run}\n`);
       hook.push(timeMs(process.execPath, [CLI, 'hook', 'claude-code'], root, hookPayload(run)));
+      // The turn's end: handed to a detached follow-up, which is let finish before the next measurement.
+      hookEnd.push(timeMs(process.execPath, [CLI, 'hook', 'claude-code'], root, hookEndPayload(run)));
+      spawnSync('sleep', ['0.5']);
+      bareNode.push(timeMs(process.execPath, ['-e', '0'], root));
     }
 
     // A restore of 10 changed files.
@@ -173,6 +180,8 @@ async function main(): Promise<void> {
     { name: 'turn begin (CLI process)', ms: median(turnBegin), ratio: median(turnBegin) / statusMs, target: 2 },
   ];
   if (hook.length) rows.push({ name: 'hook claude-code UserPromptSubmit (process)', ms: median(hook), ratio: median(hook) / statusMs, target: 2 });
+  if (bareNode.length) rows.push({ name: 'node -e 0 (the floor of any Node process)', ms: median(bareNode), ratio: median(bareNode) / statusMs, target: null });
+  if (hookEnd.length) rows.push({ name: 'hook claude-code Stop (process, hands over)', ms: median(hookEnd), ratio: median(hookEnd) / statusMs, target: null });
 
   console.log(`\nBenchmark: ${FILES} tracked files, median of ${RUNS} runs, node ${process.version}, ${os.cpus().length} cores\n`);
   console.log('what'.padEnd(46) + 'median ms'.padStart(11) + 'ratio'.padStart(8) + 'target'.padStart(8));
