@@ -24,7 +24,8 @@ committed: the agent's personal file (Claude Code: .claude/settings.local.json),
 file kept out of git through .git/info/exclude; the command names the workspace (-C). --shared
 writes the committed project file with a portable \`boocode hook AGENT\`; --user the user-level
 file. Other settings are kept as they are. uninstall removes only what install added. status shows
-which agents are connected, and what still keeps an agent from running the hooks (trust).
+which agents are connected, what still keeps an agent from running the hooks (trust), and
+the last problem its hooks logged here within a day (.git/boocode/hooks.log).
 AGENT: ${AGENTS.join(', ')}.
 `;
 
@@ -57,6 +58,10 @@ function formatStatus(workspace: string, statuses: AgentStatus[], env: NodeJS.Pr
       for (const blocker of config.blockers) lines.push(`  ${' '.repeat(width)}    not running yet: ${blocker}`);
     });
     for (const problem of status.problems) lines.push(`  ${' '.repeat(width)}  problem: ${problem}`);
+    if (status.lastProblem) {
+      const ago = new Date(status.lastProblem.at).toISOString().replace('T', ' ').slice(0, 19);
+      lines.push(`  ${' '.repeat(width)}  last problem (${ago} UTC, .git/boocode/hooks.log): ${status.lastProblem.text}`);
+    }
   }
   return lines.join('\n') + '\n';
 }

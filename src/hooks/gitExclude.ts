@@ -12,6 +12,8 @@ export interface RepoFacts {
   top: string;
   /** The common git dir (shared by worktrees), where info/exclude lives. */
   commonDir: string;
+  /** This work tree's own git dir, where our state folder (and the hook log) lives. */
+  gitDir: string;
 }
 
 function git(cwd: string, args: string[]): { ok: boolean; out: string } {
@@ -23,10 +25,10 @@ function git(cwd: string, args: string[]): { ok: boolean; out: string } {
 /** The repository a folder is in, or null for a plain folder. */
 export function repoOf(dir: string): RepoFacts | null {
   if (!fs.existsSync(dir)) return null;
-  const probe = git(dir, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir']);
+  const probe = git(dir, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir', '--git-dir']);
   if (!probe.ok) return null;
-  const [top, commonDir] = probe.out.split('\n');
-  return top && commonDir ? { top, commonDir } : null;
+  const [top, commonDir, gitDir] = probe.out.split('\n');
+  return top && commonDir && gitDir ? { top, commonDir, gitDir } : null;
 }
 
 const relativeTo = (repo: RepoFacts, file: string) => path.relative(fs.realpathSync(repo.top), path.join(fs.realpathSync(path.dirname(file)), path.basename(file))).split(path.sep).join('/');

@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BooError } from '../core/errors';
+import { lastHookProblem } from './hookLog';
 import { AGENT_SPECS } from './agents';
 import { OPENCODE_MARKER } from './agents/opencode';
 import { commandTargetMissing, findOnPath, hookCommandLine, isOurCommand, resolveCliCommand } from './command';
@@ -70,6 +71,8 @@ export interface AgentStatus {
   problems: string[];
   /** Some config calls us and nothing we can see keeps the agent from running it. */
   active: boolean;
+  /** The last problem this agent's hooks logged in this workspace within a day (hooks.log). */
+  lastProblem: { at: number; text: string } | null;
 }
 
 export function agentSpec(agent: string): AgentSpec {
@@ -221,7 +224,7 @@ export function hooksStatus(options: { workspace: string; env?: NodeJS.ProcessEn
   const repo = repoOf(ctx.workspace);
   return AGENTS.map((agent) => {
     const spec = AGENT_SPECS[agent];
-    const status: AgentStatus = { agent, label: spec.label, connected: false, active: false, configs: [], problems: [] };
+    const status: AgentStatus = { agent, label: spec.label, connected: false, active: false, configs: [], problems: [], lastProblem: repo ? lastHookProblem(path.join(repo.gitDir, 'boocode'), agent) : null };
     const blockersOf = (scope: Scope, file: string) => spec.readiness?.(scope, file, ctx) ?? [];
     for (const listed of ['personal', 'shared', 'user'] as Scope[]) {
       for (const file of candidateFiles(spec, listed, ctx)) {

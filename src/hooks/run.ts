@@ -12,6 +12,7 @@ import { makePrivate } from '../core/privateFiles';
 import { openCheckpoints } from '../core/service';
 import type { CliIO } from '../cli/io';
 import { AGENT_SPECS } from './agents';
+import { HOOK_LOG_FILE } from './hookLog';
 import { chooseWorkspace, isDirectory, PROJECT_DIR_ENV, readPayloadText, splitHookArgs } from './hookCall';
 import { AGENTS, capText, eventName, HookEvent, isAgentName, parseJsonPayload, PayloadError } from './payload';
 import { homeOf } from './spec';
@@ -31,7 +32,6 @@ export interface HookRunOptions {
 /** A reply an agent writes to its transcript after our Stop hook returns is read by a follow-up process for this long. */
 const LATE_REPLY_MS = 20 * 1000;
 const LATE_REPLY_POLL_MS = 100;
-const LOG_FILE = 'hooks.log';
 const LOG_MAX_BYTES = 1024 * 1024;
 /** Copilot's two copies of one event arrive within this time (when the payload has no timestamp). */
 const DOUBLE_FIRE_MS = 5 * 1000;
@@ -41,6 +41,8 @@ const DUPLICATE_EVENT_MS = 10 * 60 * 1000;
 class HookLog {
   private readonly lines: string[] = [];
   stateDir: string | null = null;
+  /** The workspace's own state folder (from the engine): created if no checkpoint has made it yet. */
+  ownsStateDir = false;
 
   constructor(
     private readonly io: CliIO,
@@ -57,7 +59,8 @@ class HookLog {
   flush(): void {
     if (!this.stateDir || this.lines.length === 0) return;
     try {
-      const file = path.join(this.stateDir, LOG_FILE);
+      if (this.ownsStateDir) fs.mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
+      const file = path.join(this.stateDir, HOOK_LOG_FILE);
       try {
         if (fs.statSync(file).size > LOG_MAX_BYTES) fs.renameSync(file, `${file}.1`);
       } catch {
@@ -146,6 +149,7 @@ export async function runHook(io: CliIO, options: HookRunOptions = {}): Promise<
     });
     traceMark('opened');
     log.stateDir = checkpoints.stateDir;
+    log.ownsStateDir = true;
     try {
       await record(checkpoints, event, log, at);
     } finally {

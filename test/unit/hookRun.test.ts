@@ -321,6 +321,22 @@ describe('boocode hook (end to end)', function () {
     ]);
   });
 
+  it('a turn end the follow-up could not record is logged, and `hooks status` shows it', () => {
+    const run = setup();
+    const before = cli(['hooks', 'status', '-C', run.root, '--json'], { env: { HOME: run.home } });
+    assert.strictEqual(JSON.parse(before.stdout).agents.find((a: { agent: string }) => a.agent === 'claude-code').lastProblem, null);
+    // Parsed fine by the entry, refused by the engine in the follow-up: nobody sees that process's stderr.
+    const stop = run.hook('claude-code', JSON.stringify({ hook_event_name: 'Stop', session_id: 'bad id with spaces', permission_mode: 'default', cwd: run.root, last_assistant_message: 'done' }));
+    quiet(stop);
+    assert.strictEqual(stop.stderr, '', 'the hook itself handed the end over and said nothing');
+    const status = cli(['hooks', 'status', '-C', run.root, '--json'], { env: { HOME: run.home } });
+    const problem = JSON.parse(status.stdout).agents.find((a: { agent: string }) => a.agent === 'claude-code').lastProblem;
+    assert.match(problem.text, /not a valid session id/);
+    assert.ok(Math.abs(problem.at - Date.now()) < 60_000);
+    const text = cli(['hooks', 'status', '-C', run.root], { env: { HOME: run.home } });
+    assert.match(text.stdout, /last problem \(.* UTC, \.git\/boocode\/hooks\.log\): nothing recorded: .*not a valid session id/);
+  });
+
   it('never blocks on an unknown agent or an empty payload', () => {
     const run = setup();
     const unknown = run.hook('vim', '{}');
