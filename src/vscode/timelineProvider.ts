@@ -12,6 +12,10 @@ type RegisterTimelineProvider = (scheme: string | string[], provider: vscode.Tim
 /** Newest checkpoints a timeline looks at; older turns are rarely what someone scrolls a file's history for. */
 const MAX_SCANNED = 200;
 
+/** The Timeline API is still a proposal in VS Code (1.140): what it takes to see our entries there. */
+export const TIMELINE_HOW_TO =
+  'Timeline entries need VS Code\'s proposed Timeline API, which Marketplace extensions may not use: install boocode-checkpoints-timeline.vsix (npm run package:timeline) and start VS Code with --enable-proposed-api boocode.boocode-checkpoints (or add "enable-proposed-api": ["boocode.boocode-checkpoints"] to argv.json).';
+
 export class CheckpointTimeline extends Disposable implements vscode.TimelineProvider {
   readonly id = 'boocode-checkpoints';
   readonly label = 'BooCode Checkpoints';
@@ -33,7 +37,7 @@ export class CheckpointTimeline extends Disposable implements vscode.TimelinePro
       this.register(register(['file', 'vscode-remote'], this));
     } catch (error) {
       this.unavailable = (error as Error).message;
-      log(`Timeline entries are off: ${this.unavailable}. The Checkpoints view works as usual.`);
+      log(`Timeline entries are off: ${this.unavailable}. ${TIMELINE_HOW_TO} The Checkpoints view works as usual.`);
     }
   }
 
