@@ -11,6 +11,10 @@ import { assertCheckpointId, assertSessionId, newMessageId, newSessionId, newTim
 import { Checkpoints, OpenOptions } from './service';
 import { readSettings } from './settings';
 import { TranscriptStore } from './store/transcriptStore';
+import { openTurn, retentionDoomed, turnEnds } from './turnPairs';
+import { assertRelativePath } from './paths';
+import { RawPath, rawFromDisplay } from './rawPath';
+import { CHANGED_SINCE } from './restore/revertPlan';
 import {
   ActivityState,
   CheckpointInfo,
@@ -22,6 +26,8 @@ import {
   RestoreMode,
   RestoreOutcome,
   RestorePlan,
+  RevertOutcome,
+  RevertPlan,
   SessionInfo,
   StoreInfo,
   TurnBeginResult,
@@ -109,8 +115,10 @@ class CheckpointService implements Checkpoints {
       transcriptWarning = `The prompt was not recorded in the transcript: ${describeError(error)}`;
     }
     traceMark('prompt appended');
-    // Listed while the checkpoint is taken (a read, no lock), for retention afterwards.
-    const existing = this.engine.list().catch(() => [] as CheckpointMeta[]);
+    // Listed first (a read, no lock): a turn of this session still open was interrupted, and this
+    // checkpoint is where it ended; retention uses the list afterwards.
+    const existing = await this.engine.list().catch(() => [] as CheckpointMeta[]);
+    const interrupted = openTurn(existing, sessionId);
     try {
       const checkpoint = await this.engine.create({
         kind: 'turn',
@@ -118,11 +126,12 @@ class CheckpointService implements Checkpoints {
         prompt: input.prompt,
         sessionId,
         anchorMessageId: messageId,
+        endsTurn: interrupted?.id ?? null,
       });
       traceMark('captured');
       if (!transcriptWarning) await this.store.append([{ op: 'checkpoint', ...rowOf(checkpoint) }]);
       traceMark('checkpoint appended');
-      await this.applyRetention(sessionId, await existing);
+      await this.applyRetention(sessionId, existing);
       traceMark('retention');
       writeActivity(this.stateDir, { state: 'idle', sessionId, checkpointId: checkpoint.id });
       return { sessionId, messageId, checkpoint, warning: transcriptWarning };
@@ -135,7 +144,8 @@ class CheckpointService implements Checkpoints {
 
   async endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null }): Promise<TurnEndResult> {
     const sessionId = assertSessionId(input.sessionId);
-    if (input.reply === undefined || input.reply === null || input.reply === '') return { sessionId, messageId: null };
+    const { checkpoint, warning } = await this.takeAfterCheckpoint(sessionId);
+    if (input.reply === undefined || input.reply === null || input.reply === '') return { sessionId, messageId: null, checkpoint, warning };
     // A prompt known only at the turn's end (no begin hook ran) is recorded before its reply, once.
     const messageId = newMessageId();
     const at = Date.now();
@@ -148,7 +158,34 @@ class CheckpointService implements Checkpoints {
       ...(missingPrompt ? [{ op: 'message' as const, id: newMessageId(), session: sessionId, role: 'user' as const, text: prompt, at: at - 1 }] : []),
       { op: 'message', id: messageId, session: sessionId, role: 'assistant', text: clip(input.reply), at },
     ]);
-    return { sessionId, messageId };
+    return { sessionId, messageId, checkpoint, warning };
+  }
+
+  /**
+   * The after-checkpoint of the session's open turn (none when no turn is open: it already ended,
+   * or it never began here). A failure is a warning: the reply is recorded all the same.
+   */
+  private async takeAfterCheckpoint(sessionId: string): Promise<{ checkpoint: CheckpointMeta | null; warning: string | null }> {
+    try {
+      const turn = openTurn(await this.engine.list(), sessionId);
+      if (!turn) return { checkpoint: null, warning: null };
+      writeActivity(this.stateDir, { state: 'checkpointing', sessionId });
+      const checkpoint = await this.engine.create({
+        kind: 'after',
+        title: `After: ${(turn.prompt ?? turn.id).trim()}`,
+        prompt: turn.prompt,
+        sessionId,
+        anchorMessageId: turn.anchorMessageId,
+        endsTurn: turn.id,
+      });
+      await this.store.append([{ op: 'checkpoint', ...rowOf(checkpoint) }]).catch(() => undefined);
+      writeActivity(this.stateDir, { state: 'idle', sessionId, checkpointId: checkpoint.id });
+      return { checkpoint, warning: null };
+    } catch (error) {
+      const warning = `No checkpoint was taken at the end of this turn: ${describeError(error)}`;
+      writeActivity(this.stateDir, { state: 'failed', sessionId, error: warning });
+      return { checkpoint: null, warning };
+    }
   }
 
   async createCheckpoint(input: { label?: string | null; sessionId?: string | null } = {}): Promise<CheckpointMeta> {
@@ -166,28 +203,32 @@ class CheckpointService implements Checkpoints {
     }
   }
 
-  /** Keeps the newest `keepPerSession` checkpoints of a session, counting the one just taken. */
+  /** Keeps the newest `keepPerSession` checkpoints of a session, counting the one just taken and a turn's pair as one. */
   private async applyRetention(sessionId: string, before: CheckpointMeta[]): Promise<void> {
     const ofSession = before.filter((meta) => meta.sessionId === sessionId);
-    const doomed = ofSession.slice(Math.max(0, this.options.keepPerSession - 1));
+    const doomed = retentionDoomed(ofSession, this.options.keepPerSession - 1);
     if (doomed.length === 0) return;
     await this.engine.deleteMany(doomed);
     await this.store.append([{ op: 'dropCheckpoints', ids: doomed.map((meta) => meta.id) }]);
   }
 
+  /** A turn's pair is listed once: after-checkpoints are left out, each turn says how it ended. */
   async list(filter: { sessionId?: string } = {}): Promise<CheckpointInfo[]> {
     const sessionId = filter.sessionId ? assertSessionId(filter.sessionId) : undefined;
-    const metas = (await this.engine.list()).filter((meta) => sessionId === undefined || meta.sessionId === sessionId);
-    return this.describe(metas);
+    const all = await this.engine.list();
+    const metas = all.filter((meta) => meta.kind !== 'after' && (sessionId === undefined || meta.sessionId === sessionId));
+    return this.describe(metas, all);
   }
 
   async get(id: string): Promise<CheckpointInfo> {
-    return (await this.describe([await this.engine.get(id)]))[0];
+    const meta = await this.engine.get(id);
+    return (await this.describe([meta], meta.kind === 'turn' ? await this.engine.list() : []))[0];
   }
 
   /** Adds the anchored prompt and the agent from the transcript (best effort: refs are the truth). */
-  private async describe(metas: CheckpointMeta[]): Promise<CheckpointInfo[]> {
+  private async describe(metas: CheckpointMeta[], all: CheckpointMeta[]): Promise<CheckpointInfo[]> {
     if (metas.length === 0) return [];
+    const ends = turnEnds(all);
     const anchors = metas.map((meta) => meta.anchorMessageId).filter((id): id is string => !!id);
     const prompts = new Map<string, string>();
     const agents = new Map<string, string>();
@@ -205,6 +246,7 @@ class CheckpointService implements Checkpoints {
       ...meta,
       prompt: (meta.anchorMessageId && prompts.get(meta.anchorMessageId)) || meta.prompt,
       agent: (meta.sessionId && agents.get(meta.sessionId)) || null,
+      turnEnd: meta.kind === 'turn' && ends.has(meta.id) ? { id: ends.get(meta.id)!.end.id, interrupted: ends.get(meta.id)!.interrupted } : null,
     }));
   }
 
@@ -252,10 +294,45 @@ class CheckpointService implements Checkpoints {
     return this.engine.fileAt(assertCheckpointId(id), file);
   }
 
-  async planRestore(id: string, options: { sessionId?: string } = {}): Promise<RestorePlan> {
+  async planRestore(id: string, options: { sessionId?: string; paths?: string[] } = {}): Promise<RestorePlan> {
     const target = await this.engine.get(assertCheckpointId(id));
     this.checkScope(target, options.sessionId);
-    return this.restores.plan(target);
+    return this.restores.plan(target, options.paths ? { kind: 'paths', paths: this.topPaths(options.paths) } : undefined);
+  }
+
+  async planRevert(id: string, options: { sessionId?: string } = {}): Promise<RevertPlan> {
+    const { before, end, interrupted } = await this.turnOf(id, options.sessionId);
+    const plan = await this.restores.planRevert(before, end);
+    const conflicts = plan.kept.filter((file) => CHANGED_SINCE.includes(file.code)).map((file) => file.path);
+    return { ...plan, turnEnd: { id: end.id, interrupted }, conflicts };
+  }
+
+  async revert(id: string, options: { sessionId?: string } = {}): Promise<RevertOutcome> {
+    const { before, end, interrupted } = await this.turnOf(id, options.sessionId);
+    return this.restores.revert(before, end, interrupted);
+  }
+
+  /** A turn's before-checkpoint and where it ended, or a clear error. */
+  private async turnOf(id: string, sessionId: string | undefined) {
+    const before = await this.engine.get(assertCheckpointId(id));
+    this.checkScope(before, sessionId);
+    if (before.kind !== 'turn') {
+      throw new BooError('usage', `Checkpoint ${id} is not taken before an agent turn (it is a ${before.kind} checkpoint); give a turn's checkpoint id from \`boocode list\`.`);
+    }
+    const ended = turnEnds(await this.engine.list()).get(before.id);
+    if (!ended) throw new BooError('not-found', `The turn of checkpoint ${id} has not ended yet (no checkpoint at its end); nothing was changed.`);
+    return { before, end: ended.end, interrupted: ended.interrupted };
+  }
+
+  /** Workspace-relative paths given by a user, as top-level raw paths (a folder's trailing slash allowed). */
+  private topPaths(paths: string[]): RawPath[] {
+    if (paths.length === 0) throw new BooError('usage', 'Give at least one path with --path.');
+    return paths.map((given) => {
+      const relative = assertRelativePath(given.replace(/\/+$/, ''));
+      if (!relative) throw new BooError('invalid-path', `${JSON.stringify(given)} is the whole workspace; restore without --path for that.`);
+      const raw = rawFromDisplay(relative);
+      return (this.ws.scope ? `${this.ws.scope}/${raw}` : raw) as RawPath;
+    });
   }
 
   /** Fails closed: with a session given, a checkpoint of any other (or no) session is refused. */
@@ -268,10 +345,13 @@ class CheckpointService implements Checkpoints {
     }
   }
 
-  async restore(id: string, options: { sessionId?: string; mode?: RestoreMode } = {}): Promise<RestoreOutcome> {
+  async restore(id: string, options: { sessionId?: string; mode?: RestoreMode; paths?: string[] } = {}): Promise<RestoreOutcome> {
     const target = await this.engine.get(assertCheckpointId(id));
     this.checkScope(target, options.sessionId);
-    return this.restores.restore(target, options.mode ?? 'all');
+    if (options.paths && options.mode && options.mode !== 'files') {
+      throw new BooError('usage', 'A restore of some paths brings back files only (the transcript is kept); nothing was changed.');
+    }
+    return this.restores.restore(target, options.mode ?? 'all', options.paths ? this.topPaths(options.paths) : undefined);
   }
 
   undo(): Promise<UndoOutcome> {

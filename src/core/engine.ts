@@ -42,6 +42,8 @@ export interface NewCheckpoint {
   prompt?: string | null;
   sessionId?: string | null;
   anchorMessageId?: string | null;
+  /** The turn (before-checkpoint id) this checkpoint ends. */
+  endsTurn?: string | null;
 }
 
 /** What we write into the commit message, so a checkpoint explains itself without the transcript. */
@@ -57,6 +59,8 @@ interface RecordedMeta {
   createdAt: number;
   skipped: RawSkipped[];
   prompt?: string | null;
+  /** The turn (before-checkpoint id) this checkpoint ends. */
+  ends?: string | null;
   /** Permission bits git trees cannot hold, as [raw path, mode] pairs (see capture/modes.ts). */
   modes?: [string, number][];
   umask?: number;
@@ -196,6 +200,7 @@ export class CheckpointEngine {
       createdAt: Date.now(),
       skipped: scopeSkipped(this.ws.scope, skipped),
       prompt: input.prompt ? input.prompt.slice(0, 2000) : null,
+      ...(input.endsTurn ? { ends: input.endsTurn } : {}),
       modes: encodeModes(modes),
       // Without a umask the modes are partial (a large index whose sweep has not reported): absence then means unknown.
       umask: state?.modesSwept === false ? undefined : state?.umask,
@@ -429,6 +434,7 @@ function storedOf(recorded: RecordedMeta, commit: string, ref: string, head: str
     head,
     skipped,
     prompt: recorded.prompt ?? null,
+    endsTurn: typeof recorded.ends === 'string' ? recorded.ends : null,
     rawSkipped: recorded.v === 2 ? rawSkipped : rawSkipped.map((file) => ({ ...file, path: Buffer.from(file.path, 'utf8').toString('latin1') as RawPath })),
     modes,
     umask: recorded.v === 2 && typeof recorded.umask === 'number' ? recorded.umask : null,

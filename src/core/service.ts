@@ -11,6 +11,8 @@ import {
   RestoreMode,
   RestoreOutcome,
   RestorePlan,
+  RevertOutcome,
+  RevertPlan,
   SessionInfo,
   StoreInfo,
   TurnBeginResult,
@@ -59,8 +61,13 @@ export interface Checkpoints {
   diff(id: string, to?: string): Promise<FileChange[]>;
   /** A file's bytes at a checkpoint; throws a BooError when the file is not in it. */
   fileAt(id: string, path: string): Promise<Buffer>;
-  planRestore(id: string, options?: { sessionId?: string }): Promise<RestorePlan>;
-  restore(id: string, options?: { sessionId?: string; mode?: RestoreMode }): Promise<RestoreOutcome>;
+  /** `paths`: only those files and folders (workspace-relative), files only. */
+  planRestore(id: string, options?: { sessionId?: string; paths?: string[] }): Promise<RestorePlan>;
+  restore(id: string, options?: { sessionId?: string; mode?: RestoreMode; paths?: string[] }): Promise<RestoreOutcome>;
+  /** What reverting the turn of before-checkpoint `id` would do now; nothing changes. */
+  planRevert(id: string, options?: { sessionId?: string }): Promise<RevertPlan>;
+  /** Reverts one turn onto the files as they are now (3-way merge per file); undo with `undo`. */
+  revert(id: string, options?: { sessionId?: string }): Promise<RevertOutcome>;
   undo(): Promise<UndoOutcome>;
   /** A restore or undo that a killed or failed process left half-done, if any. */
   pendingRestore(): PendingRestore | null;

@@ -56,7 +56,7 @@ const STATUS_WORDS: Record<FileChange['status'], string> = {
   typechange: 'type changed',
 };
 
-const KIND_ICONS: Record<CheckpointInfo['kind'], string> = { turn: 'git-commit', manual: 'bookmark', safety: 'shield' };
+const KIND_ICONS: Record<CheckpointInfo['kind'], string> = { turn: 'git-commit', after: 'check', manual: 'bookmark', safety: 'shield' };
 
 export class CheckpointTree extends Disposable implements vscode.TreeDataProvider<TreeNode> {
   private readonly changed = this.register(new vscode.EventEmitter<TreeNode | undefined>());
