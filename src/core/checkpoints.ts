@@ -142,9 +142,9 @@ class CheckpointService implements Checkpoints {
     }
   }
 
-  async endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null }): Promise<TurnEndResult> {
+  async endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null; closeTurn?: boolean }): Promise<TurnEndResult> {
     const sessionId = assertSessionId(input.sessionId);
-    const { checkpoint, warning } = await this.takeAfterCheckpoint(sessionId);
+    const { checkpoint, warning } = input.closeTurn === false ? { checkpoint: null, warning: null } : await this.takeAfterCheckpoint(sessionId);
     if (input.reply === undefined || input.reply === null || input.reply === '') return { sessionId, messageId: null, checkpoint, warning };
     // A prompt known only at the turn's end (no begin hook ran) is recorded before its reply, once.
     const messageId = newMessageId();
@@ -167,17 +167,21 @@ class CheckpointService implements Checkpoints {
    */
   private async takeAfterCheckpoint(sessionId: string): Promise<{ checkpoint: CheckpointMeta | null; warning: string | null }> {
     try {
-      const turn = openTurn(await this.engine.list(), sessionId);
-      if (!turn) return { checkpoint: null, warning: null };
-      writeActivity(this.stateDir, { state: 'checkpointing', sessionId });
-      const checkpoint = await this.engine.create({
-        kind: 'after',
-        title: `After: ${(turn.prompt ?? turn.id).trim()}`,
-        prompt: turn.prompt,
-        sessionId,
-        anchorMessageId: turn.anchorMessageId,
-        endsTurn: turn.id,
+      // Looked up and taken under the lock: two processes reporting the same end take it once.
+      const checkpoint = await this.engine.exclusive(async () => {
+        const turn = openTurn(await this.engine.list(), sessionId);
+        if (!turn) return null;
+        writeActivity(this.stateDir, { state: 'checkpointing', sessionId });
+        return this.engine.createLocked({
+          kind: 'after',
+          title: `After: ${(turn.prompt ?? turn.id).trim()}`,
+          prompt: turn.prompt,
+          sessionId,
+          anchorMessageId: turn.anchorMessageId,
+          endsTurn: turn.id,
+        });
       });
+      if (!checkpoint) return { checkpoint: null, warning: null };
       await this.store.append([{ op: 'checkpoint', ...rowOf(checkpoint) }]).catch(() => undefined);
       writeActivity(this.stateDir, { state: 'idle', sessionId, checkpointId: checkpoint.id });
       return { checkpoint, warning: null };

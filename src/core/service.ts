@@ -50,7 +50,11 @@ export interface Checkpoints {
   readonly storePath: string;
 
   beginTurn(input: { sessionId?: string; prompt: string; agent?: string | null }): Promise<TurnBeginResult>;
-  endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null }): Promise<TurnEndResult>;
+  /**
+   * Ends the session's open turn: a checkpoint of the files at its end (paired with the turn's
+   * before-checkpoint; `closeTurn: false` skips it), then the reply, if any.
+   */
+  endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null; closeTurn?: boolean }): Promise<TurnEndResult>;
   createCheckpoint(input?: { label?: string | null; sessionId?: string | null }): Promise<CheckpointMeta>;
   /** Newest first. */
   list(filter?: { sessionId?: string }): Promise<CheckpointInfo[]>;

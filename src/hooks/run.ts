@@ -294,6 +294,12 @@ async function record(checkpoints: OpenCheckpoints, event: Exclude<HookEvent, { 
     if (result.warning) log.warn(result.warning);
     return;
   }
+  // The files as the turn ended, now, reply or not. A follow-up that waits for a late reply never
+  // closes a turn: by then the next one may have begun.
+  if (lateReply !== 'wait') {
+    const closed = await checkpoints.endTurn({ sessionId: event.sessionId, reply: null });
+    if (closed.warning) log.warn(closed.warning);
+  }
   let reply = event.reply;
   if (reply === null && event.transcriptPath) {
     const file = event.transcriptPath;
@@ -311,7 +317,7 @@ async function record(checkpoints: OpenCheckpoints, event: Exclude<HookEvent, { 
   if (reply === null) return; // nothing to record (e.g. Cursor's stop after afterAgentResponse)
   // Copilot fires one event twice; Codex reports one turn's end through both Stop and notify (same turn id).
   if ((event.agent === 'copilot' || event.firedAt) && !firstSighting(checkpoints.stateDir, 'end', event.sessionId, reply, event.firedAt ?? null)) return;
-  await checkpoints.endTurn({ sessionId: event.sessionId, reply, prompt: event.prompt ?? null, agent: event.agent });
+  await checkpoints.endTurn({ sessionId: event.sessionId, reply, prompt: event.prompt ?? null, agent: event.agent, closeTurn: false });
 }
 
 const sameText = (a: string, b: string) => a.trim().slice(0, 4096) === b.trim().slice(0, 4096);
