@@ -115,10 +115,9 @@ class CheckpointService implements Checkpoints {
       transcriptWarning = `The prompt was not recorded in the transcript: ${describeError(error)}`;
     }
     traceMark('prompt appended');
-    // Listed first (a read, no lock): a turn of this session still open was interrupted, and this
-    // checkpoint is where it ended; retention uses the list afterwards.
-    const existing = await this.engine.list().catch(() => [] as CheckpointMeta[]);
-    const interrupted = openTurn(existing, sessionId);
+    // Listed while the files are captured (a read, no lock): a turn of this session still open was
+    // interrupted, and this checkpoint is where it ended; retention uses the list afterwards.
+    const existing = this.engine.list().catch(() => [] as CheckpointMeta[]);
     try {
       const checkpoint = await this.engine.create({
         kind: 'turn',
@@ -126,12 +125,12 @@ class CheckpointService implements Checkpoints {
         prompt: input.prompt,
         sessionId,
         anchorMessageId: messageId,
-        endsTurn: interrupted?.id ?? null,
+        endsTurn: existing.then((list) => openTurn(list, sessionId)?.id ?? null),
       });
       traceMark('captured');
       if (!transcriptWarning) await this.store.append([{ op: 'checkpoint', ...rowOf(checkpoint) }]);
       traceMark('checkpoint appended');
-      await this.applyRetention(sessionId, existing);
+      await this.applyRetention(sessionId, await existing);
       traceMark('retention');
       writeActivity(this.stateDir, { state: 'idle', sessionId, checkpointId: checkpoint.id });
       return { sessionId, messageId, checkpoint, warning: transcriptWarning };

@@ -42,8 +42,8 @@ export interface NewCheckpoint {
   prompt?: string | null;
   sessionId?: string | null;
   anchorMessageId?: string | null;
-  /** The turn (before-checkpoint id) this checkpoint ends. */
-  endsTurn?: string | null;
+  /** The turn (before-checkpoint id) this checkpoint ends; a promise is awaited once the files are captured. */
+  endsTurn?: string | null | Promise<string | null>;
 }
 
 /** What we write into the commit message, so a checkpoint explains itself without the transcript. */
@@ -158,8 +158,8 @@ export class CheckpointEngine {
     const result = await capture(this.captureContext(), {
       parent: head,
       createRef: ref,
-      message: (skipped, modes) => {
-        recorded = this.record(id, input, skipped, modes);
+      message: async (skipped, modes) => {
+        recorded = this.record(id, { ...input, endsTurn: await input.endsTurn }, skipped, modes);
         return commitMessage(input, recorded);
       },
     });
@@ -178,7 +178,7 @@ export class CheckpointEngine {
   async commitCapture(captured: CaptureResult, input: NewCheckpoint, modes: ModeManifest, emptyFolders: [RawPath, number][] = []): Promise<StoredCheckpoint> {
     const head = await this.head();
     const id = newTimeId();
-    const recorded = this.record(id, input, captured.skipped, modes);
+    const recorded = this.record(id, { ...input, endsTurn: await input.endsTurn }, captured.skipped, modes);
     if (emptyFolders.length > 0) recorded.emptyFolders = emptyFolders;
     const args = ['commit-tree', captured.tree, ...(head ? ['-p', head] : []), '-F', '-'];
     const commit = await this.git.text(args, { input: Buffer.from(commitMessage(input, recorded), 'utf8') });
@@ -187,7 +187,7 @@ export class CheckpointEngine {
     return storedOf(recorded, commit, ref, head);
   }
 
-  private record(id: string, input: NewCheckpoint, skipped: RawSkipped[], modes: ModeManifest): RecordedMeta {
+  private record(id: string, input: NewCheckpoint & { endsTurn?: string | null }, skipped: RawSkipped[], modes: ModeManifest): RecordedMeta {
     const state = this.index.readState();
     return {
       v: 2,

@@ -135,7 +135,6 @@ export class Restores {
       filesChanged = changedCount(files.applied);
       const lists = this.lists(files.applied);
       const conflicts = lists.kept.filter((file) => CHANGED_SINCE.includes(file.code)).map((file) => file.path);
-      const agent = before.sessionId ? await this.agentOf(before.sessionId) : null;
       const stale = before.sessionId !== null && filesChanged > 0;
       return {
         reverted: before.id,
@@ -146,7 +145,8 @@ export class Restores {
         ...lists,
         conflicts,
         agentContextStale: stale,
-        agentAdvice: stale ? `${agent ?? 'The agent'} still thinks its changes of that turn are in the files: tell it that the turn was reverted before you continue.` : null,
+        // (The agent's name would cost loading the transcript database: not worth it here.)
+        agentAdvice: stale ? 'The agent still thinks its changes of that turn are in the files: tell it that the turn was reverted before you continue.' : null,
       };
     });
   }
@@ -279,9 +279,15 @@ export class Restores {
     const mode = reverted ? 'revert' : journal.shape?.kind === 'paths' ? 'paths' : journal.mode;
     const base = { op: 'restore' as const, id: journal.id, checkpoint: target.id, safety: journal.safety?.id ?? null, session: target.session, mode, at: Date.now() };
     let messagesDeleted = 0;
+    const why = reverted ? `reverted the turn of checkpoint ${target.id}` : `restored to checkpoint ${target.id}`;
+    const empty = { messages: [], checkpoints: journal.later, previousStaleAt: null, previousStaleReason: null };
     if (target.session === null) {
       // Nothing of a conversation to trim: record the restore for undo without loading the database.
-      await this.store.append([{ ...base, payload: { messages: [], checkpoints: [], previousStaleAt: null, previousStaleReason: null }, staleReason: null }]);
+      await this.store.append([{ ...base, payload: empty, staleReason: null }]);
+    } else if (!trim) {
+      // Files only (a revert, some paths): nothing to trim, so no need to load the database either;
+      // the session's stale mark before it is read when the op is applied.
+      await this.store.append([{ ...base, payload: empty, staleReason: filesChanged > 0 ? why : null, previousStaleFromRow: true }]);
     } else {
       messagesDeleted = await this.store.transact((db) => {
         // Finishing a restore again (after a crash) must not record it twice.
@@ -295,7 +301,6 @@ export class Restores {
           previousStaleReason: session?.[1] === null || session === undefined ? null : String(session[1]),
         };
         const stale = messages.length > 0 || filesChanged > 0;
-        const why = reverted ? `reverted the turn of checkpoint ${target.id}` : `restored to checkpoint ${target.id}`;
         return { result: messages.length, ops: [{ ...base, payload, staleReason: stale ? why : null }] };
       });
     }

@@ -62,6 +62,8 @@ describe('revert a turn', () => {
       assert.equal(undone.undone, first.checkpoint!.id);
       assert.deepEqual(manifestDiff(beforeRevert, manifest(root)), [], 'undo gives back every byte and mode');
       assert.deepEqual(repoState(root), state);
+      const afterUndo = (await store.sessions()).find((candidate) => candidate.id === 'sess-r')!;
+      assert.equal(afterUndo.staleAt, null, 'undo takes the stale mark back too');
     } finally {
       store.close();
     }

@@ -15,11 +15,12 @@ import { EntryState, FileOp, PlannedRestore, recordedPerm } from './plan';
 /** Why a file of the turn cannot be reverted because of what happened since. */
 export const CHANGED_SINCE: readonly KeptCode[] = ['conflict', 'changed-since-turn', 'path-taken'];
 
-export async function planRevert(engine: CheckpointEngine, before: StoredCheckpoint, after: StoredCheckpoint, current: CaptureResult): Promise<PlannedRestore> {
-  const [turn, since] = await Promise.all([
-    engine.treeChanges(before.commit, after.commit, false),
-    engine.treeChanges(after.commit, current.tree, false),
-  ]);
+/** What the turn changed (before → after): independent of the present, so it can be read while the present is captured. */
+export const turnChanges = (engine: CheckpointEngine, before: StoredCheckpoint, after: StoredCheckpoint): Promise<TreeChange[]> =>
+  engine.treeChanges(before.commit, after.commit, false);
+
+export async function planRevert(engine: CheckpointEngine, before: StoredCheckpoint, after: StoredCheckpoint, current: CaptureResult, changes?: Promise<TreeChange[]>): Promise<PlannedRestore> {
+  const [turn, since] = await Promise.all([changes ?? turnChanges(engine, before, after), engine.treeChanges(after.commit, current.tree, false)]);
   const sinceByPath = new Map(since.map((change) => [change.path as string, change]));
   const now = (change: TreeChange): EntryState | null => {
     const later = sinceByPath.get(change.path);

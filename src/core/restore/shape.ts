@@ -4,7 +4,7 @@ import { CaptureResult } from '../capture/capture';
 import { CheckpointEngine, StoredCheckpoint } from '../engine';
 import { RawPath } from '../rawPath';
 import { PlannedRestore, planRestore } from './plan';
-import { planRevert } from './revertPlan';
+import { planRevert, turnChanges } from './revertPlan';
 
 export type RestoreShape =
   | { kind: 'whole' }
@@ -20,5 +20,9 @@ export async function plannerFor(engine: CheckpointEngine, target: StoredCheckpo
   if (!shape || shape.kind === 'whole') return (captured) => planRestore(engine, target, captured);
   if (shape.kind === 'paths') return (captured) => planRestore(engine, target, captured, shape.paths);
   const end = await engine.get(shape.end).catch(() => null);
-  return end ? (captured) => planRevert(engine, target, end, captured) : null;
+  if (!end) return null;
+  // Read while the present is captured (a failure surfaces when the planner awaits it).
+  const changes = turnChanges(engine, target, end);
+  changes.catch(() => undefined);
+  return (captured) => planRevert(engine, target, end, captured, changes);
 }
