@@ -15,6 +15,7 @@ import { openTurn, retentionDoomed, turnEnds } from './turnPairs';
 import { assertRelativePath } from './paths';
 import { RawPath, rawFromDisplay } from './rawPath';
 import { CHANGED_SINCE } from './restore/revertPlan';
+import { mergeForDisplay } from './restore/merge';
 import {
   ActivityState,
   CheckpointInfo,
@@ -313,6 +314,24 @@ class CheckpointService implements Checkpoints {
   async revert(id: string, options: { sessionId?: string } = {}): Promise<RevertOutcome> {
     const { before, end, interrupted } = await this.turnOf(id, options.sessionId);
     return this.restores.revert(before, end, interrupted);
+  }
+
+  /**
+   * For a file a revert left alone because its merge conflicts: the merge with conflict markers,
+   * to show people (in a new document); the file itself is never touched.
+   */
+  async revertConflict(id: string, file: string, options: { sessionId?: string } = {}): Promise<string> {
+    const { before, end } = await this.turnOf(id, options.sessionId);
+    const relative = assertRelativePath(file);
+    const full = path.join(this.root, ...relative.split('/'));
+    const stat = fs.lstatSync(full, { throwIfNoEntry: false });
+    // Never read through a symlinked folder out of the workspace.
+    if (!stat?.isFile() || !fs.realpathSync(full).startsWith(this.root + path.sep)) {
+      throw new BooError('not-found', `${relative} is not a file in the workspace now; nothing to merge.`);
+    }
+    const [theirs, base] = await Promise.all([this.engine.fileAt(before.id, relative), this.engine.fileAt(end.id, relative)]);
+    const merged = await mergeForDisplay(this.engine.git, this.stateDir, { ours: fs.readFileSync(full), base, theirs }, ['your file now', 'the end of the turn', 'before the turn']);
+    return merged.toString('utf8');
   }
 
   /** A turn's before-checkpoint and where it ended, or a clear error. */

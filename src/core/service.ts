@@ -72,6 +72,8 @@ export interface Checkpoints {
   planRevert(id: string, options?: { sessionId?: string }): Promise<RevertPlan>;
   /** Reverts one turn onto the files as they are now (3-way merge per file); undo with `undo`. */
   revert(id: string, options?: { sessionId?: string }): Promise<RevertOutcome>;
+  /** A conflicting file of a revert merged with conflict markers, to show (never written to the file). */
+  revertConflict(id: string, path: string, options?: { sessionId?: string }): Promise<string>;
   undo(): Promise<UndoOutcome>;
   /** A restore or undo that a killed or failed process left half-done, if any. */
   pendingRestore(): PendingRestore | null;

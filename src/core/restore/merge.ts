@@ -50,6 +50,28 @@ export async function mergeBlobs(git: Git, stateDir: string, requests: MergeRequ
   }
 }
 
+/**
+ * The merge of three versions with conflict markers (git's own), for people to look at: never
+ * written into the user's file. `labels` name ours, base and theirs in the markers.
+ */
+export async function mergeForDisplay(git: Git, stateDir: string, sides: { ours: Buffer; base: Buffer; theirs: Buffer }, labels: [string, string, string]): Promise<Buffer> {
+  const scratch = path.join(stateDir, `merge-${randomBytes(4).toString('hex')}`);
+  ensurePrivateDir(scratch);
+  try {
+    const files = (['ours', 'base', 'theirs'] as const).map((side) => {
+      const name = path.join(scratch, side);
+      fs.writeFileSync(name, sides[side], { mode: 0o600 });
+      return name;
+    });
+    const args = ['merge-file', '-p', '-L', labels[0], '-L', labels[1], '-L', labels[2], ...files];
+    const result = await git.run(args, { okCodes: Array.from({ length: 256 }, (_, code) => code) });
+    if (result.code < 0 || result.code > 127) throw new Error('git cannot merge this file (binary?)');
+    return result.stdout;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 /** The bytes of each blob, read in one `cat-file --batch`. */
 async function readBlobs(git: Git, ids: string[]): Promise<Map<string, Buffer>> {
   const output = (await git.run(['cat-file', '--batch'], { input: ids.map((id) => `${id}\n`).join('') })).stdout;
