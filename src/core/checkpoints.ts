@@ -11,7 +11,7 @@ import { assertCheckpointId, assertSessionId, newMessageId, newSessionId, newTim
 import { Checkpoints, OpenOptions } from './service';
 import { readSettings } from './settings';
 import { TranscriptStore } from './store/transcriptStore';
-import { openTurn, retentionDoomed, turnEnds } from './turnPairs';
+import { openTurn, retentionDoomed, turnEnds, withTheirEnds } from './turnPairs';
 import { assertRelativePath } from './paths';
 import { RawPath, rawFromDisplay } from './rawPath';
 import { CHANGED_SINCE } from './restore/revertPlan';
@@ -370,6 +370,10 @@ class CheckpointService implements Checkpoints {
   async restore(id: string, options: { sessionId?: string; mode?: RestoreMode; paths?: string[] } = {}): Promise<RestoreOutcome> {
     const target = await this.engine.get(assertCheckpointId(id));
     this.checkScope(target, options.sessionId);
+    if (target.kind === 'after' && (options.mode ?? 'all') !== 'files') {
+      // The transcript is trimmed from a turn's prompt on: it has no place at a turn's end.
+      throw new BooError('usage', `Checkpoint ${id} is the end of a turn: restore its files with --files-only (the transcript is kept), or restore the turn's own checkpoint to go back before it. Nothing was changed.`);
+    }
     if (options.paths && options.mode && options.mode !== 'files') {
       throw new BooError('usage', 'A restore of some paths brings back files only (the transcript is kept); nothing was changed.');
     }
@@ -388,9 +392,12 @@ class CheckpointService implements Checkpoints {
     return this.restores.recover(action);
   }
 
+  /** Deletes one checkpoint; a turn's end goes with it (alone it means nothing). */
   async delete(id: string): Promise<void> {
-    await this.engine.delete(assertCheckpointId(id));
-    await this.store.append([{ op: 'dropCheckpoints', ids: [id] }]);
+    const meta = await this.engine.get(assertCheckpointId(id));
+    const doomed = meta.kind === 'turn' ? withTheirEnds(await this.engine.list(), [meta]) : [meta];
+    await this.engine.deleteMany(doomed);
+    await this.store.append([{ op: 'dropCheckpoints', ids: doomed.map((each) => each.id) }]);
   }
 
   async prune(options: { keep?: number; olderThanDays?: number }): Promise<{ deleted: string[] }> {

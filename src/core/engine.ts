@@ -17,6 +17,7 @@ import { tightenStateDir } from './privateFiles';
 import { PrivateRepo } from './privateRepo';
 import { displayPath, RawPath, rawFromDisplay, rawToBuffer, splitRaw } from './rawPath';
 import { CheckpointKind, CheckpointMeta, FileChange, SkippedFile } from './types';
+import { withTheirEnds } from './turnPairs';
 import { Workspace } from './workspace';
 
 export const CHECKPOINT_REFS = 'refs/boocode/checkpoints/';
@@ -350,7 +351,9 @@ export class CheckpointEngine {
   async prune(options: { keep?: number; olderThanDays?: number }): Promise<CheckpointMeta[]> {
     const all = await this.list();
     const cutoff = options.olderThanDays !== undefined ? Date.now() - options.olderThanDays * 86_400_000 : -Infinity;
-    const doomed = all.filter((meta, index) => (options.keep !== undefined && index >= options.keep) || meta.createdAt < cutoff);
+    // A turn and its end count as one and go together.
+    const counted = all.filter((meta) => meta.kind !== 'after');
+    const doomed = withTheirEnds(all, counted.filter((meta, index) => (options.keep !== undefined && index >= options.keep) || meta.createdAt < cutoff));
     await this.deleteMany(doomed);
     if (this.ws.kind === 'shadow' && doomed.length > 0) {
       // The shadow repository is ours alone: reclaim the space now (the private index's anchor keeps

@@ -34,9 +34,14 @@ export function turnEndOf(metas: readonly CheckpointMeta[], beforeId: string): T
  */
 export function retentionDoomed<T extends CheckpointMeta>(newestFirst: readonly T[], keep: number): T[] {
   const counted = newestFirst.filter((meta) => meta.kind !== 'after');
-  const doomed = new Set(counted.slice(Math.max(0, keep)).map((meta) => meta.id));
-  const present = new Set(counted.map((meta) => meta.id));
+  return withTheirEnds(newestFirst, counted.slice(Math.max(0, keep)));
+}
+
+/** `doomed` (checkpoints other than ends) plus the after-checkpoints of those turns, and any whose turn is gone. */
+export function withTheirEnds<T extends CheckpointMeta>(all: readonly T[], doomedMetas: readonly T[]): T[] {
+  const doomed = new Set(doomedMetas.map((meta) => meta.id));
+  const present = new Set(all.filter((meta) => meta.kind !== 'after').map((meta) => meta.id));
   // An after-checkpoint whose turn is gone (deleted by hand) goes too: alone it means nothing.
   const orphan = (meta: T) => meta.kind === 'after' && (meta.endsTurn === null || doomed.has(meta.endsTurn) || !present.has(meta.endsTurn));
-  return newestFirst.filter((meta) => doomed.has(meta.id) || orphan(meta));
+  return all.filter((meta) => doomed.has(meta.id) || orphan(meta));
 }

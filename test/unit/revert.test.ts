@@ -201,6 +201,35 @@ describe('revert a turn', () => {
     }
   });
 
+  it('prune and delete take a turn and its end together; restoring a turn end touches files only', async () => {
+    const root = makeRepo();
+    const store = await openCheckpoints(root, quiet);
+    try {
+      const ids = [];
+      for (let i = 1; i <= 3; i++) {
+        const turn = await store.beginTurn({ sessionId: 'sess-p', prompt: `turn ${i}` });
+        write(root, `p${i}.txt`, `${i}\n`);
+        const end = await store.endTurn({ sessionId: 'sess-p', reply: `reply ${i}` });
+        ids.push({ turn: turn.checkpoint!.id, end: end.checkpoint!.id });
+      }
+      const refs = () => git(root, 'for-each-ref', '--format=%(refname:strip=3)', 'refs/boocode/checkpoints/').split('\n').filter(Boolean).sort();
+      await store.delete(ids[0].turn);
+      assert.deepEqual(refs(), [ids[1].turn, ids[1].end, ids[2].turn, ids[2].end].sort());
+      const pruned = await store.prune({ keep: 1 });
+      assert.deepEqual(pruned.deleted.sort(), [ids[1].turn, ids[1].end].sort());
+      assert.deepEqual(refs(), [ids[2].turn, ids[2].end].sort());
+
+      await assert.rejects(store.restore(ids[2].end), /end of a turn: restore its files with --files-only.*Nothing was changed/);
+      write(root, 'p3.txt', 'changed after the turn\n');
+      const transcript = await store.transcript('sess-p');
+      await store.restore(ids[2].end, { mode: 'files' });
+      assert.equal(read(root, 'p3.txt'), '3\n');
+      assert.deepEqual(await store.transcript('sess-p'), transcript);
+    } finally {
+      store.close();
+    }
+  });
+
   it('boocode revert --yes --json and boocode undo from the command line', () => {
     const root = makeRepo();
     write(root, 'src/long.txt', text(lines(10)));
