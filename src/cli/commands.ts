@@ -165,7 +165,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   undo: {
     usage: 'undo [-C DIR] [--json]',
-    summary: 'Undo the latest restore: files, transcript and checkpoint list.',
+    summary: 'Undo the latest restore or revert: files, transcript and checkpoint list.',
     values: WORKSPACE,
     switches: ['--json'],
     run: (args, io) =>
@@ -184,7 +184,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   delete: {
     usage: 'delete ID [-C DIR] [--json]',
-    summary: 'Delete one checkpoint.',
+    summary: "Delete one checkpoint (a turn's end goes with it).",
     values: WORKSPACE,
     switches: ['--json'],
     run: (args, io) =>
