@@ -411,7 +411,8 @@ class CheckpointService implements Checkpoints {
     }
     const deleted = await this.engine.prune(options);
     if (deleted.length > 0) await this.store.append([{ op: 'dropCheckpoints', ids: deleted.map((meta) => meta.id) }]);
-    return { deleted: deleted.map((meta) => meta.id) };
+    // Counted as listed: a turn's end went with its turn.
+    return { deleted: deleted.filter((meta) => meta.kind !== 'after').map((meta) => meta.id) };
   }
 
   async info(): Promise<StoreInfo> {
