@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { openCheckpoints } from '../../src/core/service';
-import { cleanupTemps, cliJson, cli, exists, git, makeRepo, read, repoState, write } from './helpers';
+import { cleanupTemps, cliJson, cli, exists, git, makeRepo, read, repoState, stateHome, tempDir, write } from './helpers';
 import { leftovers, manifest, manifestDiff } from './manifest';
 
 const quiet = { onNotice: () => undefined };
@@ -227,6 +227,52 @@ describe('revert a turn', () => {
       assert.deepEqual(await store.transcript('sess-p'), transcript);
     } finally {
       store.close();
+    }
+  });
+
+  it('reverts in a subfolder workspace (never outside it) and in a plain folder; revert never touches ignored files', async () => {
+    const root = makeRepo();
+    write(root, 'packages/web/page.txt', text(lines(8)));
+    write(root, 'packages/api/server.txt', 'api v1\n');
+    const web = path.join(root, 'packages/web');
+    const store = await openCheckpoints(web, quiet);
+    try {
+      const turn = await store.beginTurn({ sessionId: 'sess-sub', prompt: 'edit web' });
+      edit(root, 'packages/web/page.txt', [1], 'by the turn');
+      write(root, 'packages/web/new.txt', 'created\n');
+      write(root, 'packages/api/server.txt', 'api v2, outside the workspace\n');
+      await store.endTurn({ sessionId: 'sess-sub', reply: 'ok' });
+      edit(root, 'packages/web/page.txt', [8], 'by the user');
+      const outcome = await store.revert(turn.checkpoint!.id);
+      assert.deepEqual([outcome.modified, outcome.deleted], [['page.txt'], ['new.txt']], 'paths relative to the workspace folder');
+      const expected = lines(8);
+      expected[7] += ' by the user';
+      assert.equal(read(root, 'packages/web/page.txt'), text(expected));
+      assert.equal(read(root, 'packages/api/server.txt'), 'api v2, outside the workspace\n');
+      const restored = await store.restore(turn.checkpoint!.id, { paths: ['page.txt'] });
+      assert.deepEqual(restored.modified, ['page.txt']);
+      assert.equal(read(root, 'packages/web/page.txt'), text(lines(8)));
+    } finally {
+      store.close();
+    }
+
+    const folder = tempDir();
+    write(folder, '.gitignore', 'build/\n');
+    write(folder, 'a.txt', text(lines(5)));
+    const shadow = await openCheckpoints(folder, { ...quiet, stateHome: stateHome() });
+    try {
+      assert.equal(shadow.kind, 'shadow');
+      const turn = await shadow.beginTurn({ sessionId: 'sess-plain', prompt: 'edit a' });
+      edit(folder, 'a.txt', [2], 'by the turn');
+      write(folder, 'build/out.txt', 'ignored output of the turn\n');
+      await shadow.endTurn({ sessionId: 'sess-plain', reply: 'ok' });
+      const outcome = await shadow.revert(turn.checkpoint!.id);
+      assert.deepEqual(outcome.modified, ['a.txt']);
+      assert.equal(read(folder, 'a.txt'), text(lines(5)));
+      assert.equal(read(folder, 'build/out.txt'), 'ignored output of the turn\n', 'an ignored file is never touched');
+      assert.equal(exists(folder, '.git'), false);
+    } finally {
+      shadow.close();
     }
   });
 
