@@ -130,6 +130,33 @@ describe('revert a turn', () => {
     }
   });
 
+  it('reverts binary files, symlinks and the exec bit the turn changed, and reports a binary file changed since as a conflict', async () => {
+    const root = makeRepo();
+    write(root, 'img/logo.bin', Buffer.from([0, 1, 2, 3, 255, 0, 7]));
+    write(root, 'img/icon.bin', Buffer.from([0, 9, 9, 9]));
+    write(root, 'run.sh', '#!/bin/sh\necho run\n', 0o644);
+    fs.symlinkSync('src/app.js', path.join(root, 'current'));
+    const store = await openCheckpoints(root, quiet);
+    try {
+      const turn = await store.beginTurn({ sessionId: 'sess-b', prompt: 'binary' });
+      write(root, 'img/logo.bin', Buffer.from([0, 1, 2, 3, 254, 0, 7]));
+      write(root, 'img/icon.bin', Buffer.from([0, 8, 8, 8]));
+      fs.chmodSync(path.join(root, 'run.sh'), 0o755);
+      fs.rmSync(path.join(root, 'current'));
+      fs.symlinkSync('README.md', path.join(root, 'current'));
+      await store.endTurn({ sessionId: 'sess-b', reply: 'ok' });
+      write(root, 'img/icon.bin', Buffer.from([0, 7, 7, 7])); // changed since: binary, cannot merge
+      const outcome = await store.revert(turn.checkpoint!.id);
+      assert.deepEqual(fs.readFileSync(path.join(root, 'img/logo.bin')), Buffer.from([0, 1, 2, 3, 255, 0, 7]));
+      assert.deepEqual(fs.readFileSync(path.join(root, 'img/icon.bin')), Buffer.from([0, 7, 7, 7]), 'left exactly as it is');
+      assert.deepEqual(outcome.conflicts, ['img/icon.bin']);
+      assert.equal(fs.statSync(path.join(root, 'run.sh')).mode & 0o777, 0o644, 'the exec bit goes back');
+      assert.equal(fs.readlinkSync(path.join(root, 'current')), 'src/app.js', 'the link points where it did');
+    } finally {
+      store.close();
+    }
+  });
+
   it('closes a turn that never ended at the next turn begin, marks it interrupted, and reverts it', async () => {
     const root = makeRepo();
     const store = await openCheckpoints(root, quiet);
