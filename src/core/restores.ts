@@ -115,7 +115,6 @@ export class Restores {
   async revert(before: StoredCheckpoint, end: StoredCheckpoint, interrupted: boolean): Promise<RevertOutcome> {
     return this.engine.exclusive(async () => {
       await this.recoverLocked('finish');
-      let filesChanged = 0;
       const request = {
         kind: 'restore' as const,
         restoreId: newTimeId(),
@@ -131,8 +130,9 @@ export class Restores {
         runRestore(this.engine, request, async (journal) => {
           await this.recordRestore(journal, countChanged(journal));
         }),
+        'Reverting the turn of',
       );
-      filesChanged = changedCount(files.applied);
+      const filesChanged = changedCount(files.applied);
       const lists = this.lists(files.applied);
       const conflicts = lists.kept.filter((file) => CHANGED_SINCE.includes(file.code)).map((file) => file.path);
       const stale = before.sessionId !== null && filesChanged > 0;
@@ -255,7 +255,7 @@ export class Restores {
   }
 
   /** Runs a files step; a failure says which safety checkpoint holds the state before, in one line. */
-  private async guarded<T>(checkpoint: string, task: () => Promise<T>): Promise<T> {
+  private async guarded<T>(checkpoint: string, task: () => Promise<T>, what = 'Restoring'): Promise<T> {
     try {
       return await task();
     } catch (error) {
@@ -266,7 +266,7 @@ export class Restores {
         : /nothing was changed/i.test(why)
           ? ''
           : ' Nothing was changed.';
-      throw new BooError(error instanceof BooError ? error.code : 'git-failed', `Restoring ${checkpoint} failed: ${why}.${after}`);
+      throw new BooError(error instanceof BooError ? error.code : 'git-failed', `${what} ${checkpoint} failed: ${why}.${after}`);
     }
   }
 
