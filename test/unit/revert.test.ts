@@ -81,6 +81,11 @@ describe('revert a turn', () => {
       await store.endTurn({ sessionId: 'sess-c', reply: 'ok' });
       edit(root, 'src/long.txt', [5], 'and by the user');
       const conflicted = fs.readFileSync(path.join(root, 'src/long.txt'));
+      // A scratch folder a killed merge left behind (copies of the person's files) is swept.
+      const stale = path.join(store.stateDir, 'merge-dead0000');
+      fs.mkdirSync(stale);
+      fs.writeFileSync(path.join(stale, '0.ours'), 'left by a killed process');
+      fs.utimesSync(stale, new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000));
       const plan = await store.planRevert(turn.checkpoint!.id);
       assert.deepEqual(plan.conflicts, ['src/long.txt']);
       assert.deepEqual(plan.modified, ['src/clean.txt']);
@@ -90,6 +95,7 @@ describe('revert a turn', () => {
       assert.deepEqual(fs.readFileSync(path.join(root, 'src/long.txt')), conflicted);
       assert.doesNotMatch(read(root, 'src/long.txt'), /<<<<<<<|>>>>>>>/);
       assert.equal(read(root, 'src/clean.txt'), text(lines(5, 'clean')), 'the file without conflict is reverted');
+      assert.deepEqual(fs.readdirSync(store.stateDir).filter((name) => name.startsWith('merge-')), [], 'no scratch folder is left');
     } finally {
       store.close();
     }

@@ -18,8 +18,7 @@ export interface MergeRequest {
 /** The merged blob id for each request, or null when it conflicts or cannot be merged. */
 export async function mergeBlobs(git: Git, stateDir: string, requests: MergeRequest[]): Promise<(string | null)[]> {
   if (requests.length === 0) return [];
-  const scratch = path.join(stateDir, `merge-${randomBytes(4).toString('hex')}`);
-  ensurePrivateDir(scratch);
+  const scratch = scratchDir(stateDir);
   try {
     const blobs = await readBlobs(git, [...new Set(requests.flatMap((request) => [request.base, request.ours, request.theirs]))]);
     const merged: (string | null)[] = [];
@@ -55,8 +54,7 @@ export async function mergeBlobs(git: Git, stateDir: string, requests: MergeRequ
  * written into the user's file. `labels` name ours, base and theirs in the markers.
  */
 export async function mergeForDisplay(git: Git, stateDir: string, sides: { ours: Buffer; base: Buffer; theirs: Buffer }, labels: [string, string, string]): Promise<Buffer> {
-  const scratch = path.join(stateDir, `merge-${randomBytes(4).toString('hex')}`);
-  ensurePrivateDir(scratch);
+  const scratch = scratchDir(stateDir);
   try {
     const files = (['ours', 'base', 'theirs'] as const).map((side) => {
       const name = path.join(scratch, side);
@@ -70,6 +68,24 @@ export async function mergeForDisplay(git: Git, stateDir: string, sides: { ours:
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * A fresh private scratch folder. Those a killed process left (they hold copies of the person's
+ * files) are removed first, once they are old enough that no merge can still be using them.
+ */
+function scratchDir(stateDir: string): string {
+  try {
+    for (const entry of fs.readdirSync(stateDir)) {
+      const full = path.join(stateDir, entry);
+      if (entry.startsWith('merge-') && Date.now() - fs.statSync(full).mtimeMs > 10 * 60_000) fs.rmSync(full, { recursive: true, force: true });
+    }
+  } catch {
+    // best effort
+  }
+  const scratch = path.join(stateDir, `merge-${randomBytes(4).toString('hex')}`);
+  ensurePrivateDir(scratch);
+  return scratch;
 }
 
 /** The bytes of each blob, read in one `cat-file --batch`. */
