@@ -131,6 +131,8 @@ async function main(): Promise<void> {
   const first: number[] = [];
   const restore: number[] = [];
   const turnBegin: number[] = [];
+  const turnEnd: number[] = [];
+  const revert: number[] = [];
   const sweep: number[] = [];
   const hook: number[] = [];
   const hookPayload = (i: number) => JSON.stringify({ session_id: 'bench-hook', transcript_path: null, cwd: root, hook_event_name: 'UserPromptSubmit', prompt: `bench prompt ${i}` });
@@ -154,6 +156,9 @@ async function main(): Promise<void> {
     // turn begin as a whole process (prompt recorded, then the checkpoint).
     fs.appendFileSync(path.join(root, 'src/module8/file4.ts'), `// change ${run}\n`);
     turnBegin.push(timeMs(process.execPath, [CLI, 'turn', 'begin', '--session', 'bench', '--prompt', `bench turn ${run}`, '-C', root], root));
+    // The turn's end: its after-checkpoint, once the agent has changed a file.
+    fs.appendFileSync(path.join(root, 'src/module8/file5.ts'), `// turn ${run}\n`);
+    turnEnd.push(timeMs(process.execPath, [CLI, 'turn', 'end', '--session', 'bench', '-C', root], root));
 
     if (hookAvailable) {
       fs.appendFileSync(path.join(root, 'src/module9/file5.ts'), `// change ${run}\n`);
@@ -169,6 +174,19 @@ async function main(): Promise<void> {
     for (let f = 0; f < 10; f++) fs.appendFileSync(path.join(root, `src/module${20 + f}/file1.ts`), `// agent edit ${run}\n`);
     status.push(gitStatus(root));
     restore.push(timeMs(process.execPath, [CLI, 'restore', base, '--yes', '-C', root], root));
+
+    // A revert of a 10-file turn (line 1 of each), after the user edited 5 of those files (their
+    // last line): 5 files written back, 5 merged.
+    const turn = JSON.parse(execFileSync(process.execPath, [CLI, 'turn', 'begin', '--session', 'bench-revert', '--prompt', `revert ${run}`, '-C', root, '--json'], { env, encoding: 'utf8' })).checkpoint.id as string;
+    const edited = Array.from({ length: 10 }, (_, f) => path.join(root, `src/module${40 + f}/file2.ts`));
+    const original = edited.map((file) => fs.readFileSync(file, 'utf8'));
+    edited.forEach((file, f) => fs.writeFileSync(file, original[f].replace(/^[^\n]*/, `export const agent${run} = ${f};`)));
+    execFileSync(process.execPath, [CLI, 'turn', 'end', '--session', 'bench-revert', '-C', root], { env });
+    edited.slice(0, 5).forEach((file) => fs.appendFileSync(file, `// user ${run}\n`));
+    status.push(gitStatus(root));
+    revert.push(timeMs(process.execPath, [CLI, 'revert', turn, '--yes', '-C', root], root));
+    const expected = `${original[0]}// user ${run}\n`;
+    if (fs.readFileSync(edited[0], 'utf8') !== expected || fs.readFileSync(edited[9], 'utf8') !== original[9]) throw new Error('the revert did not give the expected files');
   }
 
   const statusMs = median(status);
@@ -178,6 +196,8 @@ async function main(): Promise<void> {
     { name: 'first checkpoint ever (CLI process)', ms: median(first), ratio: median(first) / statusMs, target: 2 },
     { name: 'restore of 10 changed files (CLI process)', ms: median(restore), ratio: median(restore) / statusMs, target: 2.5 },
     { name: 'turn begin (CLI process)', ms: median(turnBegin), ratio: median(turnBegin) / statusMs, target: 2 },
+    { name: 'turn end: after-turn checkpoint (CLI process)', ms: median(turnEnd), ratio: median(turnEnd) / statusMs, target: 2 },
+    { name: 'revert of a 10-file turn, 5 merged (CLI)', ms: median(revert), ratio: median(revert) / statusMs, target: 2.5 },
   ];
   if (hook.length) rows.push({ name: 'hook claude-code UserPromptSubmit (process)', ms: median(hook), ratio: median(hook) / statusMs, target: 2 });
   if (bareNode.length) rows.push({ name: 'node -e 0 (the floor of any Node process)', ms: median(bareNode), ratio: median(bareNode) / statusMs, target: null });

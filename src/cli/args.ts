@@ -11,12 +11,16 @@ export interface FlagSpec {
 
 export interface ParsedArgs {
   positionals: string[];
+  /** The last value of each flag. */
   values: Map<string, string>;
+  /** Every value of each flag, in order (for flags that may be repeated, e.g. `--path`). */
+  repeated: Map<string, string[]>;
   switches: Set<string>;
 }
 
 export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
   const values = new Map<string, string>();
+  const repeated = new Map<string, string[]>();
   const switches = new Set<string>();
   const positionals: string[] = [];
   const valueFlags = new Set(spec.values ?? []);
@@ -38,11 +42,12 @@ export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
       const value = inline ?? argv[++i];
       if (value === undefined) throw new BooError('usage', `${name} needs a value.`);
       values.set(name, value);
+      repeated.set(name, [...(repeated.get(name) ?? []), value]);
     } else {
       throw new BooError('usage', `Unknown option ${name}; run \`boocode help\` for the options.`);
     }
   }
-  return { positionals, values, switches };
+  return { positionals, values, repeated, switches };
 }
 
 export function parseCount(flag: string, value: string | undefined): number | undefined {

@@ -6,7 +6,7 @@ import { assertCheckpointId } from '../core/ids';
 import { Checkpoints, openCheckpoints } from '../core/service';
 import { RestoreMode } from '../core/types';
 import { parseArgs, parseCount, ParsedArgs } from './args';
-import { formatBytes, formatChanges, formatList, formatPlan, formatRestore, formatTranscript, formatSessions } from './format';
+import { formatBytes, formatChanges, formatList, formatPlan, formatRestore, formatRevert, formatRevertPlan, formatTranscript, formatSessions } from './format';
 import { runHookCommand, runHooksCommand } from './hookCommands';
 import { CliIO } from './io';
 
@@ -52,6 +52,18 @@ async function confirm(io: CliIO, question: string): Promise<boolean> {
   const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
   rl.close();
   return /^y(es)?$/i.test(answer.trim());
+}
+
+/** --yes, or a person in a terminal who saw the plan and said yes; false when they said no. */
+async function confirmed(args: ParsedArgs, io: CliIO, verb: string, plan: () => Promise<string>): Promise<boolean> {
+  if (args.switches.has('--yes')) return true;
+  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    throw new BooError('refused', `${verb} needs confirmation: run it in a terminal, or add --yes. Nothing was changed.`);
+  }
+  io.stderr(await plan());
+  if (await confirm(io, `${verb}? [y/N] `)) return true;
+  io.stderr('Nothing was changed.\n');
+  return false;
 }
 
 async function withStore<T>(args: ParsedArgs, io: CliIO, task: (store: Checkpoints) => Promise<T>): Promise<T> {
@@ -113,37 +125,47 @@ export const COMMANDS: Record<string, Command> = {
       }),
   },
   restore: {
-    usage: 'restore ID [-C DIR] [--session ID] [--files-only | --transcript-only] [--yes] [--json]',
-    summary: 'Bring files (and the transcript) back to a checkpoint; undo with `boocode undo`. Ignored files, nested repositories and files changed while it runs are left alone; an interrupted restore is finished by the next command.',
-    values: [...WORKSPACE, '--session'],
+    usage: 'restore ID [-C DIR] [--session ID] [--path P]... [--files-only | --transcript-only] [--yes] [--json]',
+    summary:
+      'Bring files (and the transcript) back to a checkpoint; with --path, only those files or folders (files only, the transcript is kept). Undo with `boocode undo`. Ignored files, nested repositories and files changed while it runs are left alone; an interrupted restore is finished by the next command.',
+    values: [...WORKSPACE, '--session', '--path'],
     switches: ['--files-only', '--transcript-only', '--yes', '--json'],
     run: (args, io) =>
       withStore(args, io, async (store) => {
-        const id = one(args, 'checkpoint id');
+        // With --path, more paths may follow the id: `restore ID --path a b c`.
+        const paths = args.repeated.has('--path') ? [...args.repeated.get('--path')!, ...args.positionals.slice(1)] : undefined;
+        const id = paths ? args.positionals[0] : one(args, 'checkpoint id');
+        if (id === undefined) throw new BooError('usage', 'Give exactly one checkpoint id.');
         if (args.switches.has('--files-only') && args.switches.has('--transcript-only')) {
           throw new BooError('usage', 'Choose one of --files-only and --transcript-only.');
         }
-        const mode: RestoreMode = args.switches.has('--files-only') ? 'files' : args.switches.has('--transcript-only') ? 'transcript' : 'all';
+        if (paths && args.switches.has('--transcript-only')) throw new BooError('usage', '--path restores files only; it cannot go with --transcript-only.');
+        const mode: RestoreMode = paths || args.switches.has('--files-only') ? 'files' : args.switches.has('--transcript-only') ? 'transcript' : 'all';
         const sessionId = args.values.get('--session');
         assertCheckpointId(id); // A malformed id is reported before anything else.
-        if (!args.switches.has('--yes')) {
-          if (!process.stdin.isTTY || !process.stderr.isTTY) {
-            throw new BooError('refused', 'Restore needs confirmation: run it in a terminal, or add --yes. Nothing was changed.');
-          }
-          const plan = await store.planRestore(id, { sessionId });
-          io.stderr(formatPlan(plan, mode));
-          if (!(await confirm(io, 'Restore? [y/N] '))) {
-            io.stderr('Nothing was changed.\n');
-            return 1;
-          }
-        }
-        const outcome = await store.restore(id, { sessionId, mode });
+        if (!(await confirmed(args, io, 'Restore', async () => formatPlan(await store.planRestore(id, { sessionId, paths }), mode)))) return 1;
+        const outcome = await store.restore(id, { sessionId, mode, paths });
         return print(io, args, outcome, () => formatRestore(outcome));
+      }),
+  },
+  revert: {
+    usage: 'revert ID [-C DIR] [--session ID] [--yes] [--json]',
+    summary:
+      "Undo one agent turn and keep everything else: the turn's own changes (from its checkpoint ID to its end) are taken back by a 3-way merge per file; your edits and later turns stay. Files that changed since on the same lines are left as they are and listed. Undo with `boocode undo`.",
+    values: [...WORKSPACE, '--session'],
+    switches: ['--yes', '--json'],
+    run: (args, io) =>
+      withStore(args, io, async (store) => {
+        const id = assertCheckpointId(one(args, 'checkpoint id'));
+        const sessionId = args.values.get('--session');
+        if (!(await confirmed(args, io, 'Revert', async () => formatRevertPlan(await store.planRevert(id, { sessionId }))))) return 1;
+        const outcome = await store.revert(id, { sessionId });
+        return print(io, args, outcome, () => formatRevert(outcome));
       }),
   },
   undo: {
     usage: 'undo [-C DIR] [--json]',
-    summary: 'Undo the latest restore: files, transcript and checkpoint list.',
+    summary: 'Undo the latest restore or revert: files, transcript and checkpoint list.',
     values: WORKSPACE,
     switches: ['--json'],
     run: (args, io) =>
@@ -162,7 +184,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   delete: {
     usage: 'delete ID [-C DIR] [--json]',
-    summary: 'Delete one checkpoint.',
+    summary: "Delete one checkpoint (a turn's end goes with it).",
     values: WORKSPACE,
     switches: ['--json'],
     run: (args, io) =>
@@ -208,7 +230,8 @@ export const COMMANDS: Record<string, Command> = {
   },
   turn: {
     usage: 'turn begin --session ID --prompt TEXT [--agent NAME] [-C DIR] [--json]\n  boocode turn end --session ID [--reply TEXT] [-C DIR] [--json]',
-    summary: "Record an agent turn: its prompt and a checkpoint before it, then its reply. `--prompt -` and `--reply -` read stdin.",
+    summary:
+      "Record an agent turn: its prompt and a checkpoint before it, then a checkpoint at its end and its reply. A turn that never ended is closed by the session's next `turn begin` (marked interrupted). `--prompt -` and `--reply -` read stdin.",
     values: [...WORKSPACE, '--session', '--prompt', '--agent', '--reply'],
     switches: ['--json'],
     run: (args, io) =>
@@ -222,7 +245,9 @@ export const COMMANDS: Record<string, Command> = {
         };
         if (phase === 'end') {
           const result = await store.endTurn({ sessionId, reply: await fromStdin('--reply') });
-          return print(io, args, result, () => (result.messageId ? `Recorded the reply in session ${sessionId}.\n` : ''));
+          if (result.warning) io.stderr(`boocode: warning: ${result.warning}\n`);
+          const said = [result.checkpoint ? `Checkpoint ${result.checkpoint.id} taken at the end of the turn.` : '', result.messageId ? `Recorded the reply in session ${sessionId}.` : ''].filter(Boolean);
+          return print(io, args, result, () => said.map((line) => `${line}\n`).join(''));
         }
         const prompt = await fromStdin('--prompt');
         if (prompt === undefined) throw new BooError('usage', '--prompt TEXT is required.');

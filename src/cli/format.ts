@@ -1,5 +1,5 @@
 // Human-readable output of the CLI (`--json` prints the data itself).
-import { CheckpointInfo, FileChange, Message, RestoreMode, RestoreOutcome, RestorePlan, SessionInfo } from '../core/types';
+import { CheckpointInfo, FileChange, Message, RestoreMode, RestoreOutcome, RestorePlan, RevertOutcome, RevertPlan, SessionInfo } from '../core/types';
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -34,7 +34,8 @@ export function formatList(list: CheckpointInfo[]): string {
   return list
     .map((checkpoint) => {
       const session = checkpoint.sessionId ? `  [${checkpoint.agent ?? 'session'} ${checkpoint.sessionId}]` : '';
-      return `${checkpoint.id}  ${formatTime(checkpoint.createdAt)}  ${checkpoint.kind.padEnd(6)}  ${oneLine(describeCheckpoint(checkpoint), 70)}${session}`;
+      const end = checkpoint.turnEnd ? `  (${checkpoint.turnEnd.interrupted ? 'interrupted, ' : ''}ended at ${checkpoint.turnEnd.id})` : checkpoint.kind === 'turn' ? '  (not ended)' : '';
+      return `${checkpoint.id}  ${formatTime(checkpoint.createdAt)}  ${checkpoint.kind.padEnd(6)}  ${oneLine(describeCheckpoint(checkpoint), 70)}${session}${end}`;
     })
     .join('\n') + '\n';
 }
@@ -51,8 +52,8 @@ export function formatChanges(changes: FileChange[]): string {
     .join('\n') + '\n';
 }
 
-export function formatPlan(plan: RestorePlan, mode: RestoreMode): string {
-  const lines = [`Restoring checkpoint ${plan.checkpoint.id} (${formatTime(plan.checkpoint.createdAt)}):`];
+export function formatPlan(plan: RestorePlan, mode: RestoreMode, what = 'Restoring checkpoint'): string {
+  const lines = [`${what} ${plan.checkpoint.id} (${formatTime(plan.checkpoint.createdAt)}):`];
   if (mode !== 'transcript') {
     const section = (title: string, files: string[]) => {
       if (files.length === 0) return;
@@ -78,6 +79,22 @@ export function formatRestore(outcome: RestoreOutcome): string {
   for (const kept of outcome.kept.slice(0, 50)) lines.push(`Left alone: ${kept.path} (${kept.reason})`);
   if (outcome.kept.length > 50) lines.push(`… and ${outcome.kept.length - 50} more left alone (--json lists them all)`);
   if (outcome.safetyCheckpoint) lines.push(`Undo with \`boocode undo\` (safety checkpoint ${outcome.safetyCheckpoint}).`);
+  if (outcome.agentAdvice) lines.push(outcome.agentAdvice);
+  return lines.join('\n') + '\n';
+}
+
+export function formatRevertPlan(plan: RevertPlan): string {
+  const text = formatPlan(plan, 'files', 'Reverting the turn of checkpoint').replace(/\n[^\n]*\n$/, '\n');
+  const end = plan.turnEnd.interrupted ? ' (the turn was interrupted: it ended where the next one began)' : '';
+  return `${text}  Its changes are taken back by a 3-way merge${end}; lines changed since are kept.\nA safety checkpoint is taken first; \`boocode undo\` reverses the revert.\n`;
+}
+
+export function formatRevert(outcome: RevertOutcome): string {
+  const lines = [`Reverted the turn of checkpoint ${outcome.reverted}: ${outcome.filesChanged} file(s) changed; the transcript is kept.`];
+  if (outcome.conflicts.length > 0) lines.push(`Not reverted, left exactly as they are (${outcome.conflicts.length}): they changed since the turn.`);
+  for (const kept of outcome.kept.slice(0, 50)) lines.push(`Left alone: ${kept.path} (${kept.reason})`);
+  if (outcome.kept.length > 50) lines.push(`… and ${outcome.kept.length - 50} more left alone (--json lists them all)`);
+  lines.push(`Undo with \`boocode undo\` (safety checkpoint ${outcome.safetyCheckpoint}).`);
   if (outcome.agentAdvice) lines.push(outcome.agentAdvice);
   return lines.join('\n') + '\n';
 }

@@ -11,6 +11,11 @@ import { assertCheckpointId, assertSessionId, newMessageId, newSessionId, newTim
 import { Checkpoints, OpenOptions } from './service';
 import { readSettings } from './settings';
 import { TranscriptStore } from './store/transcriptStore';
+import { openTurn, retentionDoomed, turnEnds, withTheirEnds } from './turnPairs';
+import { assertRelativePath } from './paths';
+import { RawPath, rawFromDisplay } from './rawPath';
+import { CHANGED_SINCE } from './restore/revertPlan';
+import { mergeForDisplay } from './restore/merge';
 import {
   ActivityState,
   CheckpointInfo,
@@ -22,6 +27,8 @@ import {
   RestoreMode,
   RestoreOutcome,
   RestorePlan,
+  RevertOutcome,
+  RevertPlan,
   SessionInfo,
   StoreInfo,
   TurnBeginResult,
@@ -109,9 +116,9 @@ class CheckpointService implements Checkpoints {
         () => null,
         (error: unknown) => `The prompt was not recorded in the transcript: ${describeError(error)}`,
       );
-    // Listed while the checkpoint is taken (a read, no lock), for retention afterwards; not at all
-    // while the ref files show too few checkpoints for any session to reach the limit.
-    const existing = this.engine.atMost(this.options.keepPerSession - 1) ? Promise.resolve([] as CheckpointMeta[]) : this.engine.list().catch(() => [] as CheckpointMeta[]);
+    // Listed while the files are captured (a read, no lock): a turn of this session still open was
+    // interrupted, and this checkpoint is where it ended; retention uses the list afterwards.
+    const existing = this.engine.list().catch(() => [] as CheckpointMeta[]);
     let transcriptWarning: string | null = null;
     try {
       const checkpoint = await this.engine.create({
@@ -120,6 +127,7 @@ class CheckpointService implements Checkpoints {
         prompt: input.prompt,
         sessionId,
         anchorMessageId: messageId,
+        endsTurn: existing.then((list) => openTurn(list, sessionId)?.id ?? null),
       });
       traceMark('captured');
       transcriptWarning = await promptRecorded;
@@ -138,10 +146,11 @@ class CheckpointService implements Checkpoints {
     }
   }
 
-  /** Records a turn's reply; `at` is when the agent reported the end (a follow-up may record it later). */
-  async endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null; at?: number }): Promise<TurnEndResult> {
+  /** Ends a turn; `at` is when the agent reported the end (a follow-up may record it later). */
+  async endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null; at?: number; closeTurn?: boolean }): Promise<TurnEndResult> {
     const sessionId = assertSessionId(input.sessionId);
-    if (input.reply === undefined || input.reply === null || input.reply === '') return { sessionId, messageId: null };
+    const { checkpoint, warning } = input.closeTurn === false ? { checkpoint: null, warning: null } : await this.takeAfterCheckpoint(sessionId, input.at);
+    if (input.reply === undefined || input.reply === null || input.reply === '') return { sessionId, messageId: null, checkpoint, warning };
     // A prompt known only at the turn's end (no begin hook ran) is recorded before its reply, once.
     const messageId = newMessageId();
     const at = input.at ?? Date.now();
@@ -154,7 +163,39 @@ class CheckpointService implements Checkpoints {
       ...(missingPrompt ? [{ op: 'message' as const, id: newMessageId(), session: sessionId, role: 'user' as const, text: prompt, at: at - 1 }] : []),
       { op: 'message', id: messageId, session: sessionId, role: 'assistant', text: clip(input.reply), at },
     ]);
-    return { sessionId, messageId };
+    return { sessionId, messageId, checkpoint, warning };
+  }
+
+  /**
+   * The after-checkpoint of the session's open turn (none when no turn is open: it already ended,
+   * it never began here, or it began after `endedAt`, the end being reported). A failure is a
+   * warning: the reply is recorded all the same.
+   */
+  private async takeAfterCheckpoint(sessionId: string, endedAt?: number): Promise<{ checkpoint: CheckpointMeta | null; warning: string | null }> {
+    try {
+      // Looked up and taken under the lock: two processes reporting the same end take it once.
+      const checkpoint = await this.engine.exclusive(async () => {
+        const turn = openTurn(await this.engine.list(), sessionId);
+        if (!turn || (endedAt !== undefined && turn.createdAt > endedAt)) return null;
+        writeActivity(this.stateDir, { state: 'checkpointing', sessionId });
+        return this.engine.createLocked({
+          kind: 'after',
+          title: `After: ${(turn.prompt ?? turn.id).trim()}`,
+          prompt: turn.prompt,
+          sessionId,
+          anchorMessageId: turn.anchorMessageId,
+          endsTurn: turn.id,
+        });
+      });
+      if (!checkpoint) return { checkpoint: null, warning: null };
+      await this.store.append([{ op: 'checkpoint', ...rowOf(checkpoint) }]).catch(() => undefined);
+      writeActivity(this.stateDir, { state: 'idle', sessionId, checkpointId: checkpoint.id });
+      return { checkpoint, warning: null };
+    } catch (error) {
+      const warning = `No checkpoint was taken at the end of this turn: ${describeError(error)}`;
+      writeActivity(this.stateDir, { state: 'failed', sessionId, error: warning });
+      return { checkpoint: null, warning };
+    }
   }
 
   async createCheckpoint(input: { label?: string | null; sessionId?: string | null } = {}): Promise<CheckpointMeta> {
@@ -172,28 +213,32 @@ class CheckpointService implements Checkpoints {
     }
   }
 
-  /** Keeps the newest `keepPerSession` checkpoints of a session, counting the one just taken. */
+  /** Keeps the newest `keepPerSession` checkpoints of a session, counting the one just taken and a turn's pair as one. */
   private async applyRetention(sessionId: string, before: CheckpointMeta[]): Promise<void> {
     const ofSession = before.filter((meta) => meta.sessionId === sessionId);
-    const doomed = ofSession.slice(Math.max(0, this.options.keepPerSession - 1));
+    const doomed = retentionDoomed(ofSession, this.options.keepPerSession - 1);
     if (doomed.length === 0) return;
     await this.engine.deleteMany(doomed);
     await this.store.append([{ op: 'dropCheckpoints', ids: doomed.map((meta) => meta.id) }]);
   }
 
+  /** A turn's pair is listed once: after-checkpoints are left out, each turn says how it ended. */
   async list(filter: { sessionId?: string } = {}): Promise<CheckpointInfo[]> {
     const sessionId = filter.sessionId ? assertSessionId(filter.sessionId) : undefined;
-    const metas = (await this.engine.list()).filter((meta) => sessionId === undefined || meta.sessionId === sessionId);
-    return this.describe(metas);
+    const all = await this.engine.list();
+    const metas = all.filter((meta) => meta.kind !== 'after' && (sessionId === undefined || meta.sessionId === sessionId));
+    return this.describe(metas, all);
   }
 
   async get(id: string): Promise<CheckpointInfo> {
-    return (await this.describe([await this.engine.get(id)]))[0];
+    const meta = await this.engine.get(id);
+    return (await this.describe([meta], meta.kind === 'turn' ? await this.engine.list() : []))[0];
   }
 
   /** Adds the anchored prompt and the agent from the transcript (best effort: refs are the truth). */
-  private async describe(metas: CheckpointMeta[]): Promise<CheckpointInfo[]> {
+  private async describe(metas: CheckpointMeta[], all: CheckpointMeta[]): Promise<CheckpointInfo[]> {
     if (metas.length === 0) return [];
+    const ends = turnEnds(all);
     const anchors = metas.map((meta) => meta.anchorMessageId).filter((id): id is string => !!id);
     const prompts = new Map<string, string>();
     const agents = new Map<string, string>();
@@ -211,6 +256,7 @@ class CheckpointService implements Checkpoints {
       ...meta,
       prompt: (meta.anchorMessageId && prompts.get(meta.anchorMessageId)) || meta.prompt,
       agent: (meta.sessionId && agents.get(meta.sessionId)) || null,
+      turnEnd: meta.kind === 'turn' && ends.has(meta.id) ? { id: ends.get(meta.id)!.end.id, interrupted: ends.get(meta.id)!.interrupted } : null,
     }));
   }
 
@@ -258,10 +304,63 @@ class CheckpointService implements Checkpoints {
     return this.engine.fileAt(assertCheckpointId(id), file);
   }
 
-  async planRestore(id: string, options: { sessionId?: string } = {}): Promise<RestorePlan> {
+  async planRestore(id: string, options: { sessionId?: string; paths?: string[] } = {}): Promise<RestorePlan> {
     const target = await this.engine.get(assertCheckpointId(id));
     this.checkScope(target, options.sessionId);
-    return this.restores.plan(target);
+    return this.restores.plan(target, options.paths ? { kind: 'paths', paths: this.topPaths(options.paths) } : undefined);
+  }
+
+  async planRevert(id: string, options: { sessionId?: string } = {}): Promise<RevertPlan> {
+    const { before, end, interrupted } = await this.turnOf(id, options.sessionId);
+    const plan = await this.restores.planRevert(before, end);
+    const conflicts = plan.kept.filter((file) => CHANGED_SINCE.includes(file.code)).map((file) => file.path);
+    return { ...plan, turnEnd: { id: end.id, interrupted }, conflicts };
+  }
+
+  async revert(id: string, options: { sessionId?: string } = {}): Promise<RevertOutcome> {
+    const { before, end, interrupted } = await this.turnOf(id, options.sessionId);
+    return this.restores.revert(before, end, interrupted);
+  }
+
+  /**
+   * For a file a revert left alone because its merge conflicts: the merge with conflict markers,
+   * to show people (in a new document); the file itself is never touched.
+   */
+  async revertConflict(id: string, file: string, options: { sessionId?: string } = {}): Promise<string> {
+    const { before, end } = await this.turnOf(id, options.sessionId);
+    const relative = assertRelativePath(file);
+    const full = path.join(this.root, ...relative.split('/'));
+    const stat = fs.lstatSync(full, { throwIfNoEntry: false });
+    // Never read through a symlinked folder out of the workspace.
+    if (!stat?.isFile() || !fs.realpathSync(full).startsWith(this.root + path.sep)) {
+      throw new BooError('not-found', `${relative} is not a file in the workspace now; nothing to merge.`);
+    }
+    const [theirs, base] = await Promise.all([this.engine.fileAt(before.id, relative), this.engine.fileAt(end.id, relative)]);
+    const merged = await mergeForDisplay(this.engine.git, this.stateDir, { ours: fs.readFileSync(full), base, theirs }, ['your file now', 'the end of the turn', 'before the turn']);
+    return merged.toString('utf8');
+  }
+
+  /** A turn's before-checkpoint and where it ended, or a clear error. */
+  private async turnOf(id: string, sessionId: string | undefined) {
+    const before = await this.engine.get(assertCheckpointId(id));
+    this.checkScope(before, sessionId);
+    if (before.kind !== 'turn') {
+      throw new BooError('usage', `Checkpoint ${id} is not taken before an agent turn (it is a ${before.kind} checkpoint); give a turn's checkpoint id from \`boocode list\`.`);
+    }
+    const ended = turnEnds(await this.engine.list()).get(before.id);
+    if (!ended) throw new BooError('not-found', `The turn of checkpoint ${id} has not ended yet (no checkpoint at its end); nothing was changed.`);
+    return { before, end: ended.end, interrupted: ended.interrupted };
+  }
+
+  /** Workspace-relative paths given by a user, as top-level raw paths (a folder's trailing slash allowed). */
+  private topPaths(paths: string[]): RawPath[] {
+    if (paths.length === 0) throw new BooError('usage', 'Give at least one path with --path.');
+    return paths.map((given) => {
+      const relative = assertRelativePath(given.replace(/\/+$/, ''));
+      if (!relative) throw new BooError('invalid-path', `${JSON.stringify(given)} is the whole workspace; restore without --path for that.`);
+      const raw = rawFromDisplay(relative);
+      return (this.ws.scope ? `${this.ws.scope}/${raw}` : raw) as RawPath;
+    });
   }
 
   /** Fails closed: with a session given, a checkpoint of any other (or no) session is refused. */
@@ -274,10 +373,17 @@ class CheckpointService implements Checkpoints {
     }
   }
 
-  async restore(id: string, options: { sessionId?: string; mode?: RestoreMode } = {}): Promise<RestoreOutcome> {
+  async restore(id: string, options: { sessionId?: string; mode?: RestoreMode; paths?: string[] } = {}): Promise<RestoreOutcome> {
     const target = await this.engine.get(assertCheckpointId(id));
     this.checkScope(target, options.sessionId);
-    return this.restores.restore(target, options.mode ?? 'all');
+    if (target.kind === 'after' && (options.mode ?? 'all') !== 'files') {
+      // The transcript is trimmed from a turn's prompt on: it has no place at a turn's end.
+      throw new BooError('usage', `Checkpoint ${id} is the end of a turn: restore its files with --files-only (the transcript is kept), or restore the turn's own checkpoint to go back before it. Nothing was changed.`);
+    }
+    if (options.paths && options.mode && options.mode !== 'files') {
+      throw new BooError('usage', 'A restore of some paths brings back files only (the transcript is kept); nothing was changed.');
+    }
+    return this.restores.restore(target, options.mode ?? 'all', options.paths ? this.topPaths(options.paths) : undefined);
   }
 
   undo(): Promise<UndoOutcome> {
@@ -292,9 +398,12 @@ class CheckpointService implements Checkpoints {
     return this.restores.recover(action);
   }
 
+  /** Deletes one checkpoint; a turn's end goes with it (alone it means nothing). */
   async delete(id: string): Promise<void> {
-    await this.engine.delete(assertCheckpointId(id));
-    await this.store.append([{ op: 'dropCheckpoints', ids: [id] }]);
+    const meta = await this.engine.get(assertCheckpointId(id));
+    const doomed = meta.kind === 'turn' ? withTheirEnds(await this.engine.list(), [meta]) : [meta];
+    await this.engine.deleteMany(doomed);
+    await this.store.append([{ op: 'dropCheckpoints', ids: doomed.map((each) => each.id) }]);
   }
 
   async prune(options: { keep?: number; olderThanDays?: number }): Promise<{ deleted: string[] }> {
@@ -308,7 +417,8 @@ class CheckpointService implements Checkpoints {
     }
     const deleted = await this.engine.prune(options);
     if (deleted.length > 0) await this.store.append([{ op: 'dropCheckpoints', ids: deleted.map((meta) => meta.id) }]);
-    return { deleted: deleted.map((meta) => meta.id) };
+    // Counted as listed: a turn's end went with its turn.
+    return { deleted: deleted.filter((meta) => meta.kind !== 'after').map((meta) => meta.id) };
   }
 
   async info(): Promise<StoreInfo> {

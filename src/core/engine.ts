@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { capture, CaptureResult, createLooseRef, RawSkipped } from './capture/capture';
 import { encodeModes, ModeManifest } from './capture/modes';
-import { countRefsCheap, PrivateIndex } from './capture/privateIndex';
+import { PrivateIndex } from './capture/privateIndex';
 import { EMPTY_TREE } from './capture/treeWriter';
 import { BooError } from './errors';
 import { Git, splitNul } from './git';
@@ -17,6 +17,7 @@ import { tightenStateDir } from './privateFiles';
 import { PrivateRepo } from './privateRepo';
 import { displayPath, RawPath, rawFromDisplay, rawToBuffer, splitRaw } from './rawPath';
 import { CheckpointKind, CheckpointMeta, FileChange, SkippedFile } from './types';
+import { withTheirEnds } from './turnPairs';
 import { Workspace } from './workspace';
 
 export const CHECKPOINT_REFS = 'refs/boocode/checkpoints/';
@@ -42,6 +43,8 @@ export interface NewCheckpoint {
   prompt?: string | null;
   sessionId?: string | null;
   anchorMessageId?: string | null;
+  /** The turn (before-checkpoint id) this checkpoint ends; a promise is awaited once the files are captured. */
+  endsTurn?: string | null | Promise<string | null>;
 }
 
 /** What we write into the commit message, so a checkpoint explains itself without the transcript. */
@@ -57,6 +60,8 @@ interface RecordedMeta {
   createdAt: number;
   skipped: RawSkipped[];
   prompt?: string | null;
+  /** The turn (before-checkpoint id) this checkpoint ends. */
+  ends?: string | null;
   /** Permission bits git trees cannot hold, as [raw path, mode] pairs (see capture/modes.ts). */
   modes?: [string, number][];
   umask?: number;
@@ -145,12 +150,6 @@ export class CheckpointEngine {
     };
   }
 
-  /** True when the ref files show at most `count` checkpoints in this repository (no git run); false when unsure. */
-  atMost(count: number): boolean {
-    const found = countRefsCheap(this.ws.commonDir, CHECKPOINT_REFS);
-    return found !== null && found <= count;
-  }
-
   /** Takes a checkpoint. Call with the lock held. */
   async createLocked(input: NewCheckpoint): Promise<StoredCheckpoint> {
     const head = await this.head();
@@ -160,8 +159,8 @@ export class CheckpointEngine {
     const result = await capture(this.captureContext(), {
       parent: head,
       createRef: ref,
-      message: (skipped, modes) => {
-        recorded = this.record(id, input, skipped, modes);
+      message: async (skipped, modes) => {
+        recorded = this.record(id, { ...input, endsTurn: await input.endsTurn }, skipped, modes);
         return commitMessage(input, recorded);
       },
     });
@@ -180,7 +179,7 @@ export class CheckpointEngine {
   async commitCapture(captured: CaptureResult, input: NewCheckpoint, modes: ModeManifest, emptyFolders: [RawPath, number][] = []): Promise<StoredCheckpoint> {
     const head = await this.head();
     const id = newTimeId();
-    const recorded = this.record(id, input, captured.skipped, modes);
+    const recorded = this.record(id, { ...input, endsTurn: await input.endsTurn }, captured.skipped, modes);
     if (emptyFolders.length > 0) recorded.emptyFolders = emptyFolders;
     const args = ['commit-tree', captured.tree, ...(head ? ['-p', head] : []), '-F', '-'];
     const commit = await this.git.text(args, { input: Buffer.from(commitMessage(input, recorded), 'utf8') });
@@ -189,7 +188,7 @@ export class CheckpointEngine {
     return storedOf(recorded, commit, ref, head);
   }
 
-  private record(id: string, input: NewCheckpoint, skipped: RawSkipped[], modes: ModeManifest): RecordedMeta {
+  private record(id: string, input: NewCheckpoint & { endsTurn?: string | null }, skipped: RawSkipped[], modes: ModeManifest): RecordedMeta {
     const state = this.index.readState();
     return {
       v: 2,
@@ -202,6 +201,7 @@ export class CheckpointEngine {
       createdAt: Date.now(),
       skipped: scopeSkipped(this.ws.scope, skipped),
       prompt: input.prompt ? input.prompt.slice(0, 2000) : null,
+      ...(input.endsTurn ? { ends: input.endsTurn } : {}),
       modes: encodeModes(modes),
       // Without a umask the modes are partial (a large index whose sweep has not reported): absence then means unknown.
       umask: state?.modesSwept === false ? undefined : state?.umask,
@@ -351,7 +351,9 @@ export class CheckpointEngine {
   async prune(options: { keep?: number; olderThanDays?: number }): Promise<CheckpointMeta[]> {
     const all = await this.list();
     const cutoff = options.olderThanDays !== undefined ? Date.now() - options.olderThanDays * 86_400_000 : -Infinity;
-    const doomed = all.filter((meta, index) => (options.keep !== undefined && index >= options.keep) || meta.createdAt < cutoff);
+    // A turn and its end count as one and go together.
+    const counted = all.filter((meta) => meta.kind !== 'after');
+    const doomed = withTheirEnds(all, counted.filter((meta, index) => (options.keep !== undefined && index >= options.keep) || meta.createdAt < cutoff));
     await this.deleteMany(doomed);
     if (this.ws.kind === 'shadow' && doomed.length > 0) {
       // The shadow repository is ours alone: reclaim the space now (the private index's anchor keeps
@@ -435,6 +437,7 @@ function storedOf(recorded: RecordedMeta, commit: string, ref: string, head: str
     head,
     skipped,
     prompt: recorded.prompt ?? null,
+    endsTurn: typeof recorded.ends === 'string' ? recorded.ends : null,
     rawSkipped: recorded.v === 2 ? rawSkipped : rawSkipped.map((file) => ({ ...file, path: Buffer.from(file.path, 'utf8').toString('latin1') as RawPath })),
     modes,
     umask: recorded.v === 2 && typeof recorded.umask === 'number' ? recorded.umask : null,

@@ -12,8 +12,10 @@ import { keptReason } from './restore/keptText';
 import { beginJournal, finishInterrupted, pendingJournal, previewRestore, runRestore } from './restore/transaction';
 import { CheckpointRow, MessageRow, RestorePayload } from './store/ops';
 import { TranscriptStore } from './store/transcriptStore';
-import { KeptCode, KeptFile, PendingRestore, RecoveryOutcome, RestoreMode, RestoreOutcome, RestorePlan, UndoOutcome } from './types';
+import { KeptCode, KeptFile, PendingRestore, RecoveryOutcome, RestoreMode, RestoreOutcome, RestorePlan, RevertOutcome, UndoOutcome } from './types';
 import { removeJournal } from './restore/journal';
+import { CHANGED_SINCE } from './restore/revertPlan';
+import { RestoreShape } from './restore/shape';
 
 export class Restores {
   constructor(
@@ -22,11 +24,11 @@ export class Restores {
     private readonly notice: (line: string) => void,
   ) {}
 
-  /** What restoring `target` would do now; nothing changes. */
-  async plan(target: StoredCheckpoint): Promise<RestorePlan> {
+  /** What restoring `target` (or only `shape` of it) would do now; nothing changes. */
+  async plan(target: StoredCheckpoint, shape?: RestoreShape): Promise<RestorePlan> {
     return this.engine.exclusive(async () => {
       await this.recoverLocked('finish');
-      const preview = await previewRestore(this.engine, target);
+      const preview = await previewRestore(this.engine, target, shape);
       const show = (file: string) => displayPath(this.engine.relative(file));
       return {
         checkpoint: target,
@@ -39,7 +41,9 @@ export class Restores {
     });
   }
 
-  async restore(target: StoredCheckpoint, mode: RestoreMode): Promise<RestoreOutcome> {
+  /** `paths`: only those files and folders (top-level raw paths), files only. */
+  async restore(target: StoredCheckpoint, mode: RestoreMode, paths?: RawPath[]): Promise<RestoreOutcome> {
+    if (paths) mode = 'files';
     return this.engine.exclusive(async () => {
       await this.recoverLocked('finish');
       const trimTranscript = mode !== 'files' && target.sessionId !== null;
@@ -63,6 +67,7 @@ export class Restores {
         session: target.sessionId,
         later: later.map(rowOf),
         undoOf: null,
+        shape: paths ? { kind: 'paths' as const, paths } : undefined,
       };
       let applied: Applied | null = null;
       let safety: string | null = null;
@@ -88,11 +93,60 @@ export class Restores {
         filesChanged,
         ...this.lists(applied),
         messagesDeleted,
-        checkpointsDropped: later.length,
+        checkpointsDropped: later.filter((meta) => meta.kind !== 'after').length,
         agentContextStale: stale,
         agentAdvice: stale
           ? `${agent ?? 'The agent'} still remembers the conversation as it was before this restore: start a new conversation (or rewind it in the agent) before you continue.`
           : null,
+      };
+    });
+  }
+
+  /** What reverting the turn `before` → `end` would do now; nothing changes. */
+  async planRevert(before: StoredCheckpoint, end: StoredCheckpoint): Promise<RestorePlan> {
+    return this.plan(before, { kind: 'revert', end: end.id });
+  }
+
+  /**
+   * Reverts one turn (before → end) onto the work tree as it is now, through the same transaction
+   * as a restore: safety checkpoint, journal, compare-and-swap, and `undo` reverses it. The
+   * transcript is kept whole; the revert is recorded in it.
+   */
+  async revert(before: StoredCheckpoint, end: StoredCheckpoint, interrupted: boolean): Promise<RevertOutcome> {
+    return this.engine.exclusive(async () => {
+      await this.recoverLocked('finish');
+      const request = {
+        kind: 'restore' as const,
+        restoreId: newTimeId(),
+        target: before,
+        safetyLabel: `Before reverting the turn of ${before.id}`,
+        mode: 'files' as const,
+        session: before.sessionId,
+        later: [],
+        undoOf: null,
+        shape: { kind: 'revert' as const, end: end.id },
+      };
+      const files = await this.guarded(before.id, () =>
+        runRestore(this.engine, request, async (journal) => {
+          await this.recordRestore(journal, countChanged(journal));
+        }),
+        'Reverting the turn of',
+      );
+      const filesChanged = changedCount(files.applied);
+      const lists = this.lists(files.applied);
+      const conflicts = lists.kept.filter((file) => CHANGED_SINCE.includes(file.code)).map((file) => file.path);
+      const stale = before.sessionId !== null && filesChanged > 0;
+      return {
+        reverted: before.id,
+        restored: before.id,
+        turnEnd: { id: end.id, interrupted },
+        safetyCheckpoint: files.safety.id,
+        filesChanged,
+        ...lists,
+        conflicts,
+        agentContextStale: stale,
+        // (The agent's name would cost loading the transcript database: not worth it here.)
+        agentAdvice: stale ? 'The agent still thinks its changes of that turn are in the files: tell it that the turn was reverted before you continue.' : null,
       };
     });
   }
@@ -128,7 +182,7 @@ export class Restores {
         filesChanged: applied ? changedCount(applied) : 0,
         kept: this.keptFiles(applied?.kept ?? []),
         messagesRestored: latest.payload.messages.length,
-        checkpointsRestored: latest.payload.checkpoints.length,
+        checkpointsRestored: await this.countListed(latest.payload.checkpoints.map((row) => row.id)),
       };
     });
   }
@@ -201,7 +255,7 @@ export class Restores {
   }
 
   /** Runs a files step; a failure says which safety checkpoint holds the state before, in one line. */
-  private async guarded<T>(checkpoint: string, task: () => Promise<T>): Promise<T> {
+  private async guarded<T>(checkpoint: string, task: () => Promise<T>, what = 'Restoring'): Promise<T> {
     try {
       return await task();
     } catch (error) {
@@ -212,7 +266,7 @@ export class Restores {
         : /nothing was changed/i.test(why)
           ? ''
           : ' Nothing was changed.';
-      throw new BooError(error instanceof BooError ? error.code : 'git-failed', `Restoring ${checkpoint} failed: ${why}.${after}`);
+      throw new BooError(error instanceof BooError ? error.code : 'git-failed', `${what} ${checkpoint} failed: ${why}.${after}`);
     }
   }
 
@@ -220,11 +274,20 @@ export class Restores {
   private async recordRestore(journal: RestoreJournal, filesChanged: number): Promise<number> {
     const target = journal.target;
     const trim = journal.mode !== 'files' && target.session !== null;
-    const base = { op: 'restore' as const, id: journal.id, checkpoint: target.id, safety: journal.safety?.id ?? null, session: target.session, mode: journal.mode, at: Date.now() };
+    const reverted = journal.shape?.kind === 'revert';
+    // A revert is its own kind of event: the conversation stays whole, and it says what happened.
+    const mode = reverted ? 'revert' : journal.shape?.kind === 'paths' ? 'paths' : journal.mode;
+    const base = { op: 'restore' as const, id: journal.id, checkpoint: target.id, safety: journal.safety?.id ?? null, session: target.session, mode, at: Date.now() };
     let messagesDeleted = 0;
+    const why = reverted ? `reverted the turn of checkpoint ${target.id}` : `restored to checkpoint ${target.id}`;
+    const empty = { messages: [], checkpoints: journal.later, previousStaleAt: null, previousStaleReason: null };
     if (target.session === null) {
       // Nothing of a conversation to trim: record the restore for undo without loading the database.
-      await this.store.append([{ ...base, payload: { messages: [], checkpoints: [], previousStaleAt: null, previousStaleReason: null }, staleReason: null }]);
+      await this.store.append([{ ...base, payload: empty, staleReason: null }]);
+    } else if (!trim) {
+      // Files only (a revert, some paths): nothing to trim, so no need to load the database either;
+      // the session's stale mark before it is read when the op is applied.
+      await this.store.append([{ ...base, payload: empty, staleReason: filesChanged > 0 ? why : null, previousStaleFromRow: true }]);
     } else {
       messagesDeleted = await this.store.transact((db) => {
         // Finishing a restore again (after a crash) must not record it twice.
@@ -238,7 +301,7 @@ export class Restores {
           previousStaleReason: session?.[1] === null || session === undefined ? null : String(session[1]),
         };
         const stale = messages.length > 0 || filesChanged > 0;
-        return { result: messages.length, ops: [{ ...base, payload, staleReason: stale ? `restored to checkpoint ${target.id}` : null }] };
+        return { result: messages.length, ops: [{ ...base, payload, staleReason: stale ? why : null }] };
       });
     }
     // Only the latest restore can be undone: what earlier restores dropped is let go now.
@@ -265,6 +328,13 @@ export class Restores {
         ? { id: String(row[0]), checkpoint: String(row[1]), safety: row[2] === null ? null : String(row[2]), payload: JSON.parse(String(row[3])) as RestorePayload, undone: row[4] !== null }
         : null;
     });
+  }
+
+  /** How many of `ids` are listed now, a turn and its end counting as one. */
+  private async countListed(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const wanted = new Set(ids);
+    return (await this.engine.list()).filter((meta) => wanted.has(meta.id) && meta.kind !== 'after').length;
   }
 
   private async agentOf(sessionId: string): Promise<string | null> {

@@ -11,6 +11,8 @@ import {
   RestoreMode,
   RestoreOutcome,
   RestorePlan,
+  RevertOutcome,
+  RevertPlan,
   SessionInfo,
   StoreInfo,
   TurnBeginResult,
@@ -48,7 +50,12 @@ export interface Checkpoints {
   readonly storePath: string;
 
   beginTurn(input: { sessionId?: string; prompt: string; agent?: string | null }): Promise<TurnBeginResult>;
-  endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null; at?: number }): Promise<TurnEndResult>;
+  /**
+   * Ends the session's open turn: a checkpoint of the files at its end (paired with the turn's
+   * before-checkpoint; `closeTurn: false` skips it), then the reply, if any. `at` is when the agent
+   * reported the end (a detached follow-up records it later): a turn begun after it is left open.
+   */
+  endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null; at?: number; closeTurn?: boolean }): Promise<TurnEndResult>;
   createCheckpoint(input?: { label?: string | null; sessionId?: string | null }): Promise<CheckpointMeta>;
   /** Newest first. */
   list(filter?: { sessionId?: string }): Promise<CheckpointInfo[]>;
@@ -59,8 +66,15 @@ export interface Checkpoints {
   diff(id: string, to?: string): Promise<FileChange[]>;
   /** A file's bytes at a checkpoint; throws a BooError when the file is not in it. */
   fileAt(id: string, path: string): Promise<Buffer>;
-  planRestore(id: string, options?: { sessionId?: string }): Promise<RestorePlan>;
-  restore(id: string, options?: { sessionId?: string; mode?: RestoreMode }): Promise<RestoreOutcome>;
+  /** `paths`: only those files and folders (workspace-relative), files only. */
+  planRestore(id: string, options?: { sessionId?: string; paths?: string[] }): Promise<RestorePlan>;
+  restore(id: string, options?: { sessionId?: string; mode?: RestoreMode; paths?: string[] }): Promise<RestoreOutcome>;
+  /** What reverting the turn of before-checkpoint `id` would do now; nothing changes. */
+  planRevert(id: string, options?: { sessionId?: string }): Promise<RevertPlan>;
+  /** Reverts one turn onto the files as they are now (3-way merge per file); undo with `undo`. */
+  revert(id: string, options?: { sessionId?: string }): Promise<RevertOutcome>;
+  /** A conflicting file of a revert merged with conflict markers, to show (never written to the file). */
+  revertConflict(id: string, path: string, options?: { sessionId?: string }): Promise<string>;
   undo(): Promise<UndoOutcome>;
   /** A restore or undo that a killed or failed process left half-done, if any. */
   pendingRestore(): PendingRestore | null;

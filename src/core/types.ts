@@ -1,8 +1,8 @@
 // Plain data shapes shared by the engine, the transcript store, the CLI, hooks and the extension.
 // Nothing here imports `vscode`.
 
-/** Why a checkpoint was taken. */
-export type CheckpointKind = 'turn' | 'manual' | 'safety';
+/** Why a checkpoint was taken: before a turn, at a turn's end ('after'), by hand, or before a restore. */
+export type CheckpointKind = 'turn' | 'after' | 'manual' | 'safety';
 
 /**
  * Why a file is left out of a checkpoint: bigger than the limit, inside a repository of its own,
@@ -40,6 +40,17 @@ export interface CheckpointMeta {
   skipped: SkippedFile[];
   /** The prompt a turn checkpoint was taken before, as recorded with it (shortened to 2,000 characters). */
   prompt: string | null;
+  /**
+   * The turn (its before-checkpoint id) this checkpoint ends: an 'after' checkpoint ends its turn;
+   * a 'turn' checkpoint may also end the session's previous turn, interrupted (it never ended).
+   */
+  endsTurn: string | null;
+}
+
+/** How a turn ended: its after-checkpoint, or the next turn's before-checkpoint when it was interrupted. */
+export interface TurnEnd {
+  id: string;
+  interrupted: boolean;
 }
 
 /** A checkpoint as listed to people: its metadata plus the prompt it was taken before. */
@@ -48,6 +59,8 @@ export interface CheckpointInfo extends CheckpointMeta {
   prompt: string | null;
   /** Agent name of the session, when known. */
   agent: string | null;
+  /** For a turn's before-checkpoint: how the turn ended (null while it runs, or for other kinds). */
+  turnEnd: TurnEnd | null;
 }
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'typechange';
@@ -77,7 +90,10 @@ export type KeptCode =
   | 'changed-during-restore'
   | 'unwritable'
   | 'name-too-long'
-  | 'in-the-way';
+  | 'in-the-way'
+  | 'conflict'
+  | 'changed-since-turn'
+  | 'path-taken';
 
 export interface KeptFile {
   path: string;
@@ -143,6 +159,23 @@ export interface RecoveryOutcome {
   kept: KeptFile[];
 }
 
+/** Result of reverting one turn: its own changes undone by a 3-way merge, everything else kept. */
+export interface RevertOutcome extends Omit<RestoreOutcome, 'mode' | 'messagesDeleted' | 'checkpointsDropped'> {
+  /** The turn's before-checkpoint. */
+  reverted: string;
+  /** The checkpoint the turn ended at (its after-checkpoint, or the next turn's before when interrupted). */
+  turnEnd: TurnEnd;
+  /** Files whose merge conflicts: left exactly as they are now. */
+  conflicts: string[];
+}
+
+/** What reverting a turn would do now; nothing changes. */
+export interface RevertPlan extends Omit<RestorePlan, 'checkpoint'> {
+  checkpoint: CheckpointMeta;
+  turnEnd: TurnEnd;
+  conflicts: string[];
+}
+
 export interface UndoOutcome {
   undone: string;
   /** Checkpoint of the state just before the undo (the undo itself can be undone by restoring it). */
@@ -188,6 +221,10 @@ export interface TurnBeginResult {
 export interface TurnEndResult {
   sessionId: string;
   messageId: string | null;
+  /** The turn's after-checkpoint (null when no turn of the session was open, or the capture failed). */
+  checkpoint: CheckpointMeta | null;
+  /** Why no after-checkpoint was taken, when the capture failed. */
+  warning: string | null;
 }
 
 export interface StoreInfo {

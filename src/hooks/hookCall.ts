@@ -159,7 +159,8 @@ export async function handOverTurnEnd(cli: string, io: CliIO): Promise<{ handedO
     const payload = parseJsonPayload(payloadText);
     const spec = AGENT_SPECS[agent];
     const event = spec.parse(payload, io.env);
-    if (event.kind !== 'end' || (event.reply === null && event.transcriptPath === null)) return { handedOver: false, payloadText };
+    // Every end is handed over: even without a reply it takes the checkpoint of the turn's end.
+    if (event.kind !== 'end') return { handedOver: false, payloadText };
     const projectEnv = PROJECT_DIR_ENV[event.agent];
     const workspace = chooseWorkspace({
       flagDir: dir,

@@ -180,6 +180,10 @@ async function record(checkpoints: OpenCheckpoints, event: Exclude<HookEvent, { 
     if (result.warning) log.warn(result.warning);
     return;
   }
+  // The files as the turn ended, reply or not: taken first (the follow-up may then wait for a late
+  // reply), and only for a turn begun before the agent reported this end (the next may have begun).
+  const closed = await checkpoints.endTurn({ sessionId: event.sessionId, reply: null, at });
+  if (closed.warning) log.warn(closed.warning);
   let reply = event.reply;
   if (reply === null && event.transcriptPath) {
     const file = event.transcriptPath;
@@ -198,7 +202,7 @@ async function record(checkpoints: OpenCheckpoints, event: Exclude<HookEvent, { 
   if (reply === null) return; // nothing to record (e.g. Cursor's stop after afterAgentResponse)
   // Copilot fires one event twice; Codex reports one turn's end through both Stop and notify (same turn id).
   if ((event.agent === 'copilot' || event.firedAt) && !firstSighting(checkpoints.stateDir, 'end', event.sessionId, reply, event.firedAt ?? null)) return;
-  await checkpoints.endTurn({ sessionId: event.sessionId, reply, prompt: event.prompt ?? null, agent: event.agent, at });
+  await checkpoints.endTurn({ sessionId: event.sessionId, reply, prompt: event.prompt ?? null, agent: event.agent, at, closeTurn: false });
 }
 
 const sameText = (a: string, b: string) => a.trim().slice(0, 4096) === b.trim().slice(0, 4096);

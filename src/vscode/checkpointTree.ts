@@ -18,7 +18,7 @@ import {
 } from './format';
 import type { FolderModel, WorkspaceModel } from './workspaceModel';
 
-export type TreeNode = FolderNode | SessionNode | CheckpointNode | FileNode | MessageNode;
+export type TreeNode = FolderNode | SessionNode | CheckpointNode | EditsNode | FileNode | MessageNode;
 
 export interface FolderNode {
   kind: 'folder';
@@ -40,8 +40,22 @@ export interface CheckpointNode {
 export interface FileNode {
   kind: 'file';
   folder: FolderModel;
+  /** The checkpoint the file row belongs to (Restore This File brings the file back from it). */
   checkpoint: CheckpointInfo;
   change: FileChange;
+  /** The two sides its diff compares: `checkpoint` (or `from`) ↔ `to` (undefined: the current file). */
+  from?: CheckpointInfo;
+  to?: CheckpointInfo;
+}
+/** The person's own edits between a turn's end and the next checkpoint: never put down to the agent. */
+export interface EditsNode {
+  kind: 'edits';
+  folder: FolderModel;
+  /** The turn whose end they follow. */
+  checkpoint: CheckpointInfo;
+  from: string;
+  to: string;
+  changes: FileChange[];
 }
 export interface MessageNode {
   kind: 'message';
@@ -56,7 +70,7 @@ const STATUS_WORDS: Record<FileChange['status'], string> = {
   typechange: 'type changed',
 };
 
-const KIND_ICONS: Record<CheckpointInfo['kind'], string> = { turn: 'git-commit', manual: 'bookmark', safety: 'shield' };
+const KIND_ICONS: Record<CheckpointInfo['kind'], string> = { turn: 'git-commit', after: 'check', manual: 'bookmark', safety: 'shield' };
 
 export class CheckpointTree extends Disposable implements vscode.TreeDataProvider<TreeNode> {
   private readonly changed = this.register(new vscode.EventEmitter<TreeNode | undefined>());
@@ -91,16 +105,32 @@ export class CheckpointTree extends Disposable implements vscode.TreeDataProvide
         return folders.filter((_, index) => nonEmpty[index]).map((folder) => ({ kind: 'folder', folder }));
       }
       if (node.kind === 'folder') return await this.sessionsOf(node.folder);
-      if (node.kind === 'session') return node.checkpoints.map((checkpoint) => ({ kind: 'checkpoint', folder: node.folder, checkpoint }));
+      if (node.kind === 'session') return await this.checkpointsOf(node);
       if (node.kind === 'checkpoint') {
-        const changes = await node.folder.changesAfter(node.checkpoint.id);
-        if (!changes.length) return [{ kind: 'message', text: 'No files changed after this checkpoint' }];
-        return changes.map((change) => ({ kind: 'file', folder: node.folder, checkpoint: node.checkpoint, change }));
+        const [changes, endId] = await Promise.all([node.folder.changesAfter(node.checkpoint.id), node.folder.endOf(node.checkpoint.id)]);
+        if (!changes.length) return [{ kind: 'message', text: node.checkpoint.turnEnd ? 'This turn changed no file' : 'No files changed after this checkpoint' }];
+        // The right side of each file's diff: where the turn ended (or the next checkpoint), else the current file.
+        const to = endId ? await node.folder.checkpoint(endId).catch(() => undefined) : undefined;
+        return changes.map((change) => ({ kind: 'file', folder: node.folder, checkpoint: node.checkpoint, change, to }));
+      }
+      if (node.kind === 'edits') {
+        const [from, to] = await Promise.all([node.folder.checkpoint(node.from), node.folder.checkpoint(node.to)]);
+        return node.changes.map((change) => ({ kind: 'file', folder: node.folder, checkpoint: from, change, from, to }));
       }
       return [];
     } catch (error) {
       return [{ kind: 'message', text: `Cannot read checkpoints: ${describeError(error)}`, tooltip: describeError(error) }];
     }
+  }
+
+  /** A session's checkpoints, newest first, with the person's own edits between turns as their own entries. */
+  private async checkpointsOf(node: SessionNode): Promise<TreeNode[]> {
+    const edits = await Promise.all(node.checkpoints.map((checkpoint) => node.folder.editsAfterTurn(checkpoint.id).catch(() => undefined)));
+    return node.checkpoints.flatMap((checkpoint, index): TreeNode[] => {
+      const between = edits[index];
+      const row: CheckpointNode = { kind: 'checkpoint', folder: node.folder, checkpoint };
+      return between?.changes.length ? [{ kind: 'edits', folder: node.folder, checkpoint, ...between }, row] : [row];
+    });
   }
 
   private async sessionsOf(folder: FolderModel): Promise<TreeNode[]> {
@@ -134,6 +164,8 @@ export class CheckpointTree extends Disposable implements vscode.TreeDataProvide
         return checkpointItem(node, await node.folder.changesAfter(node.checkpoint.id).catch(() => undefined));
       case 'file':
         return fileItem(node);
+      case 'edits':
+        return editsItem(node);
       case 'message': {
         const item = new vscode.TreeItem(node.text);
         item.tooltip = node.tooltip;
@@ -209,7 +241,18 @@ function checkpointItem(node: CheckpointNode, changes: FileChange[] | undefined)
   item.description = [relativeTime(checkpoint.createdAt), changes && changeSummary(changes)].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon(KIND_ICONS[checkpoint.kind]);
   item.tooltip = checkpointTooltip(checkpoint, changes);
-  item.contextValue = checkpoint.sessionId ? 'checkpoint.inSession' : 'checkpoint';
+  // A turn that ended can be reverted on its own (Revert This Turn…).
+  item.contextValue = !checkpoint.sessionId ? 'checkpoint' : checkpoint.turnEnd ? 'checkpoint.inSession.turnEnded' : 'checkpoint.inSession';
+  return item;
+}
+
+function editsItem(node: EditsNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(`Your edits between turns: ${countLabel(node.changes.length, 'file')}`, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `edits:${node.folder.uri.toString()}:${node.from}:${node.to}`;
+  item.description = changeSummary(node.changes);
+  item.iconPath = new vscode.ThemeIcon('person');
+  item.tooltip = 'Files changed after the turn below ended and before the next checkpoint: not by the agent of that turn. Reverting a turn keeps them.';
+  item.contextValue = 'edits';
   return item;
 }
 
@@ -249,7 +292,8 @@ function fileItem(node: FileNode): vscode.TreeItem {
   item.id = `file:${folder.uri.toString()}:${checkpoint.id}:${change.path}`;
   const dir = path.posix.dirname(change.path);
   item.description = [dir === '.' ? '' : dir, `${STATUS_WORDS[change.status]} ${lineCounts(change)}`].filter(Boolean).join(' · ');
-  item.tooltip = `${change.path}: ${STATUS_WORDS[change.status]} after this checkpoint (${lineCounts(change)}). Click to compare the checkpoint with the current file.`;
+  const compared = node.to ? (node.checkpoint.turnEnd && !node.from ? 'the end of the turn' : 'the next checkpoint') : 'the current file';
+  item.tooltip = `${change.path}: ${STATUS_WORDS[change.status]} (${lineCounts(change)}). Click to compare with ${compared}.`;
   item.command = { command: 'boocode.openChange', title: 'Open Changes', arguments: [node] };
   item.contextValue = 'changedFile';
   return item;

@@ -16,7 +16,8 @@ import {
   sessionLabel,
 } from './format';
 import type { PickItem, Prompter } from './prompter';
-import { restoreCheckpoint, RestoreDependencies, undoLastRestore } from './restoreFlow';
+import { restoreCheckpoint, RestoreDependencies, restoreFile, undoLastRestore } from './restoreFlow';
+import { revertTurn } from './revertFlow';
 import { transcriptUri } from './transcriptDocument';
 import type { FolderModel, WorkspaceModel } from './workspaceModel';
 
@@ -72,6 +73,8 @@ export const COMMANDS: Record<string, Handler> = {
   'boocode.copyId': copyId,
   'boocode.openChange': openChange,
   'boocode.openFile': openFile,
+  'boocode.revertTurn': revertTurnCommand,
+  'boocode.restoreFile': restoreFileCommand,
 };
 
 export function registerCommands(deps: CommandDependencies): vscode.Disposable[] {
@@ -126,7 +129,7 @@ async function findCheckpoint(folder: FolderModel, id: string): Promise<Checkpoi
 }
 
 /** The checkpoint a command was invoked on (tree item, timeline entry, id) or, failing that, one picked. */
-async function resolveCheckpoint(deps: CommandDependencies, args: unknown[], placeHolder: string): Promise<Target> {
+async function resolveCheckpoint(deps: CommandDependencies, args: unknown[], placeHolder: string, only?: (checkpoint: CheckpointInfo) => boolean): Promise<Target> {
   const [first, second] = args;
   if (isObject(first) && (first.kind === 'checkpoint' || first.kind === 'file' || first.kind === 'turnChange')) {
     const node = first as unknown as CheckpointNode | FileNode | TurnChangeArg;
@@ -141,17 +144,17 @@ async function resolveCheckpoint(deps: CommandDependencies, args: unknown[], pla
     const folder = await resolveFolder(deps, second, 'Which folder is the checkpoint in?');
     return { folder, checkpoint: await findCheckpoint(folder, first) };
   }
-  const picked = await pickCheckpoint(deps, placeHolder);
+  const picked = await pickCheckpoint(deps, placeHolder, 50, only);
   return picked ?? cancelled();
 }
 
 /** Recent checkpoints of every folder with time, prompt and what changed after each. */
-async function pickCheckpoint(deps: CommandDependencies, placeHolder: string, limit = 50): Promise<Target | undefined> {
+async function pickCheckpoint(deps: CommandDependencies, placeHolder: string, limit = 50, only?: (checkpoint: CheckpointInfo) => boolean): Promise<Target | undefined> {
   if (!deps.model.trusted) await resolveFolder(deps, undefined, placeHolder); // throws the Restricted Mode message
   const multiRoot = deps.model.folders.length > 1;
   const targets: Target[] = [];
   for (const folder of deps.model.folders) {
-    for (const checkpoint of await folder.list(true)) targets.push({ folder, checkpoint });
+    for (const checkpoint of await folder.list(true)) if (!only || only(checkpoint)) targets.push({ folder, checkpoint });
   }
   if (!targets.length) {
     throw new BooError('not-found', 'There are no checkpoints yet: run BooCode: Create Checkpoint…, or connect an agent.');
@@ -213,6 +216,27 @@ function restore(deps: CommandDependencies, args: unknown[], mode: RestoreMode |
       throw new BooError('usage', 'This checkpoint belongs to no agent session, so it has no transcript to restore.');
     }
     return restoreCheckpoint(deps, folder, checkpoint, { mode });
+  });
+}
+
+async function revertTurnCommand(deps: CommandDependencies, ...args: unknown[]) {
+  return quietly(async () => {
+    const { folder, checkpoint } = await resolveCheckpoint(deps, args, 'Revert which turn? Its own changes go back; your edits and later turns stay.', (c) => c.kind === 'turn' && !!c.turnEnd);
+    return revertTurn(deps, folder, checkpoint);
+  });
+}
+
+/** Restore This File: on a file row of the tree (that checkpoint, that file) or a Timeline entry (that checkpoint, the file shown). */
+async function restoreFileCommand(deps: CommandDependencies, ...args: unknown[]) {
+  return quietly(async () => {
+    const [first, second] = args;
+    let relative: string | undefined;
+    if (isObject(first) && first.kind === 'file') relative = (first as unknown as FileNode).change.path;
+    else if (isObject(first) && first.kind === 'turnChange') relative = (first as unknown as TurnChangeArg).path;
+    const { folder, checkpoint } = await resolveCheckpoint(deps, args, 'Restore the file from which checkpoint?');
+    if (!relative && second instanceof vscode.Uri) relative = folder.relativePath(second.with({ scheme: 'file' }));
+    if (!relative) throw new BooError('usage', 'Restore This File works on a file row of the Checkpoints view or a Timeline entry of an open file.');
+    return restoreFile(deps, folder, checkpoint, relative);
   });
 }
 
@@ -392,7 +416,7 @@ async function copyId(deps: CommandDependencies, ...args: unknown[]) {
 async function openChange(_deps: CommandDependencies, arg: unknown) {
   if (isObject(arg) && arg.kind === 'file') {
     const node = arg as unknown as FileNode;
-    return openFileDiff(node.folder, node.checkpoint, node.change.path);
+    return openFileDiff(node.folder, node.from ?? node.checkpoint, node.change.path, node.to);
   }
   if (isObject(arg) && arg.kind === 'turnChange') {
     const change = arg as unknown as TurnChangeArg;

@@ -16,6 +16,7 @@ export function checkpointLabel(checkpoint: CheckpointInfo, max = 60): string {
   if (checkpoint.kind === 'turn') {
     return checkpoint.prompt ? `Before: ${shorten(checkpoint.prompt, max)}` : 'Before an agent turn';
   }
+  if (checkpoint.kind === 'after') return checkpoint.prompt ? `After: ${shorten(checkpoint.prompt, max)}` : 'After an agent turn';
   if (checkpoint.kind === 'safety') return shorten(checkpoint.label ?? 'Before a restore', max);
   return shorten(checkpoint.label ?? 'Manual checkpoint', max);
 }

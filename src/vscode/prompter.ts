@@ -13,6 +13,8 @@ export interface Prompter {
   /** A modal question; resolves to the chosen button, or undefined for Cancel. */
   ask(message: string, detail: string, choices: readonly string[], severity?: 'info' | 'warning'): Promise<string | undefined>;
   pick<T>(items: readonly PickItem<T>[], placeHolder: string): Promise<T | undefined>;
+  /** A quick pick with every item checked; resolves to those still checked, or undefined when dismissed. */
+  pickMany<T>(items: readonly PickItem<T>[], placeHolder: string): Promise<T[] | undefined>;
   input(prompt: string, placeHolder?: string): Promise<string | undefined>;
   /** A notification. Resolves when the person clicks an action or dismisses it, so never await it in a command. */
   notify(severity: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Thenable<string | undefined>;
@@ -29,6 +31,13 @@ export const windowPrompter: Prompter = {
       { placeHolder, matchOnDescription: true, matchOnDetail: true },
     );
     return chosen?.item.value;
+  },
+  async pickMany(items, placeHolder) {
+    const chosen = await vscode.window.showQuickPick(
+      items.map((item) => ({ label: item.label, description: item.description, detail: item.detail, picked: true, item })),
+      { placeHolder, canPickMany: true, matchOnDescription: true },
+    );
+    return chosen?.map((entry) => entry.item.value);
   },
   async input(prompt, placeHolder) {
     return vscode.window.showInputBox({ prompt, placeHolder });
@@ -48,6 +57,9 @@ export class SwitchablePrompter implements Prompter {
   }
   pick<T>(items: readonly PickItem<T>[], placeHolder: string) {
     return this.current.pick(items, placeHolder);
+  }
+  pickMany<T>(items: readonly PickItem<T>[], placeHolder: string) {
+    return this.current.pickMany(items, placeHolder);
   }
   input(prompt: string, placeHolder?: string) {
     return this.current.input(prompt, placeHolder);

@@ -29,6 +29,7 @@ export interface RestoredEvent {
 export const CHOICE = {
   all: 'Restore Files and Transcript',
   files: 'Files Only',
+  chooseFiles: 'Choose Files…',
   filesAlone: 'Restore Files',
   transcript: 'Restore Transcript',
   save: 'Save and Restore',
@@ -36,6 +37,9 @@ export const CHOICE = {
   saveUndo: 'Save and Undo',
   discardUndo: 'Discard My Edits and Undo',
   undo: 'Undo',
+  restoreFile: 'Restore File',
+  revert: 'Revert Turn',
+  showConflict: 'Show Conflict',
   finish: 'Finish It',
   rollBack: 'Roll Back',
 } as const;
@@ -91,9 +95,13 @@ export async function restoreCheckpoint(
   );
 
   let mode: RestoreMode | undefined = options.mode;
+  let paths: string[] | undefined;
   if (options.confirm ?? deps.confirmSetting()) {
+    const changing = mode === 'transcript' ? [] : [...plan.modified, ...plan.recreated, ...plan.deleted, ...plan.modeChanged];
+    // With more than one file, the person may pick which ones (a files-only restore of those).
+    const choose = changing.length > 1 ? [CHOICE.chooseFiles] : [];
     const choices =
-      mode === 'transcript' ? [CHOICE.transcript] : mode === 'files' || !inSession ? [CHOICE.filesAlone] : [CHOICE.all, CHOICE.files];
+      mode === 'transcript' ? [CHOICE.transcript] : mode === 'files' || !inSession ? [CHOICE.filesAlone, ...choose] : [CHOICE.all, CHOICE.files, ...choose];
     const label = checkpointLabel(checkpoint, 80);
     const message =
       mode === 'transcript'
@@ -103,23 +111,74 @@ export async function restoreCheckpoint(
     const answer = await deps.prompter.ask(message, detail, choices);
     if (!answer) return undefined;
     mode = answer === CHOICE.all ? 'all' : answer === CHOICE.transcript ? 'transcript' : 'files';
+    if (answer === CHOICE.chooseFiles) {
+      paths = await chooseFiles(deps.prompter, plan);
+      if (!paths?.length) return undefined;
+    }
   }
   mode ??= inSession ? 'all' : 'files';
 
-  const touched = mode === 'transcript' ? [] : [...plan.modified, ...plan.recreated, ...plan.deleted].map((p) => folder.fileUri(p));
+  const chosen = paths ? new Set(paths) : undefined;
+  const touched = mode === 'transcript' ? [] : [...plan.modified, ...plan.recreated, ...plan.deleted].filter((p) => !chosen || chosen.has(p)).map((p) => folder.fileUri(p));
   if (!(await settleDirtyEditors(deps.prompter, touched, 'restore'))) return undefined;
 
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Restoring “${checkpointLabel(checkpoint, 50)}”…` },
-    () => store.restore(checkpoint.id, { sessionId, mode }),
+    () => store.restore(checkpoint.id, { sessionId, mode, paths }),
   );
-  deps.log(`Restored ${checkpoint.id} (${mode}): ${outcome.filesChanged} files, ${outcome.messagesDeleted} messages removed, safety ${outcome.safetyCheckpoint}`);
+  deps.log(`Restored ${checkpoint.id} (${mode}${paths ? `, ${paths.length} chosen files` : ''}): ${outcome.filesChanged} files, ${outcome.messagesDeleted} messages removed, safety ${outcome.safetyCheckpoint}`);
   await showRestoredContents(touched);
   deps.model.refresh(folder);
   deps.onRestored?.({ folder: folder.uri, checkpointId: checkpoint.id, sessionId: checkpoint.sessionId, agent: checkpoint.agent, outcome });
 
   const { severity, message } = restoreMessage(checkpoint, outcome);
   void deps.prompter.notify(severity, message, CHOICE.undo).then((action) => {
+    if (action === CHOICE.undo) void vscode.commands.executeCommand('boocode.undoRestore', folder.uri);
+  });
+  return outcome;
+}
+
+/** Every file the restore would change or delete, all checked: the person unchecks those to leave alone. */
+async function chooseFiles(prompter: Prompter, plan: RestorePlan): Promise<string[] | undefined> {
+  const items = [
+    ...plan.modified.map((p) => ({ label: p, description: 'changes back', value: p })),
+    ...plan.recreated.map((p) => ({ label: p, description: 'comes back', value: p })),
+    ...plan.deleted.map((p) => ({ label: p, description: 'DELETED (created since)', value: p })),
+    ...plan.modeChanged.map((p) => ({ label: p, description: 'permissions back', value: p })),
+  ];
+  return prompter.pickMany(items, 'Restore these files (uncheck those to leave as they are; the transcript is kept)');
+}
+
+/**
+ * Brings one file back as it was at `checkpoint` (Restore This File, on a tree file row or a
+ * Timeline entry): a files-only restore of that path, with the same safety checkpoint and Undo.
+ */
+export async function restoreFile(deps: RestoreDependencies, folder: FolderModel, checkpoint: CheckpointInfo, relative: string): Promise<RestoreOutcome | undefined> {
+  const store = await folder.store();
+  const sessionId = checkpoint.sessionId ?? undefined;
+  if (deps.confirmSetting()) {
+    const plan = await store.planRestore(checkpoint.id, { sessionId, paths: [relative] });
+    const gone = plan.deleted.length > 0;
+    const already = plan.modified.length + plan.recreated.length + plan.deleted.length + plan.modeChanged.length === 0;
+    const detail = already
+      ? 'The file already matches this checkpoint.'
+      : `${gone ? `${relative} did not exist then: it will be DELETED.` : `${relative} goes back to how it was then.`} Nothing else changes; the transcript is kept.\n\nA safety checkpoint is taken first: Undo Last Restore brings it back.`;
+    const answer = await deps.prompter.ask(`Restore ${relative} as it was at “${checkpointLabel(checkpoint, 60)}” (${relativeTime(checkpoint.createdAt)})?`, detail, [CHOICE.restoreFile]);
+    if (answer !== CHOICE.restoreFile) return undefined;
+  }
+  const uri = folder.fileUri(relative);
+  if (!(await settleDirtyEditors(deps.prompter, [uri], 'restore'))) return undefined;
+  const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `BooCode: restoring ${relative}…` }, () =>
+    store.restore(checkpoint.id, { sessionId, mode: 'files', paths: [relative] }),
+  );
+  deps.log(`Restored ${relative} from ${checkpoint.id}: ${outcome.filesChanged} files, safety ${outcome.safetyCheckpoint}`);
+  await showRestoredContents([uri]);
+  deps.model.refresh(folder);
+  deps.onRestored?.({ folder: folder.uri, checkpointId: checkpoint.id, sessionId: checkpoint.sessionId, agent: checkpoint.agent, outcome });
+  const message = outcome.filesChanged
+    ? `Restored ${relative} from “${checkpointLabel(checkpoint, 50)}”. What you had is in safety checkpoint ${outcome.safetyCheckpoint}.`
+    : `${relative} already matched “${checkpointLabel(checkpoint, 50)}”${outcome.kept.length ? ` (left alone: ${outcome.kept[0].reason})` : ''}.`;
+  void deps.prompter.notify('info', message, CHOICE.undo).then((action) => {
     if (action === CHOICE.undo) void vscode.commands.executeCommand('boocode.undoRestore', folder.uri);
   });
   return outcome;
@@ -225,7 +284,7 @@ function openFileUris(folder: FolderModel): vscode.Uri[] {
  * Unsaved editors holding files the operation rewrites: ask, then save them or throw their edits away.
  * False when the person cancels.
  */
-async function settleDirtyEditors(prompter: Prompter, uris: readonly vscode.Uri[], operation: 'restore' | 'undo'): Promise<boolean> {
+export async function settleDirtyEditors(prompter: Prompter, uris: readonly vscode.Uri[], operation: 'restore' | 'undo'): Promise<boolean> {
   const wanted = new Set(uris.map((uri) => uri.toString()));
   const dirty = vscode.workspace.textDocuments.filter((doc) => doc.isDirty && wanted.has(doc.uri.toString()));
   if (!dirty.length) return true;
@@ -260,7 +319,7 @@ async function revert(doc: vscode.TextDocument): Promise<void> {
  * Makes open editors show what is now on disk. VS Code reloads unmodified documents on its own when
  * its file watcher notices; we wait briefly for that and revert any that lag behind.
  */
-async function showRestoredContents(uris: readonly vscode.Uri[]): Promise<void> {
+export async function showRestoredContents(uris: readonly vscode.Uri[]): Promise<void> {
   const wanted = new Set(uris.map((uri) => uri.toString()));
   const open = () => vscode.workspace.textDocuments.filter((doc) => wanted.has(doc.uri.toString()) && !doc.isDirty && !doc.isClosed);
   const stale = () => open().filter((doc) => fs.existsSync(doc.uri.fsPath) && fs.readFileSync(doc.uri.fsPath, 'utf8') !== doc.getText());

@@ -52,7 +52,8 @@ export class CheckpointTimeline extends Disposable implements vscode.TimelinePro
       const changes = await folder.changesAfter(checkpoint.id);
       const change = changes.find((candidate) => candidate.path === relative);
       if (!change) continue;
-      const next = index > 0 ? list[index - 1] : undefined;
+      // What the turn did to the file: its checkpoint ↔ where it ended (else the next checkpoint, or now).
+      const next = checkpoint.turnEnd ? await folder.checkpoint(checkpoint.turnEnd.id).catch(() => undefined) : index > 0 ? list[index - 1] : undefined;
       items.push({
         id: checkpoint.id,
         timestamp: checkpoint.createdAt,
@@ -60,11 +61,10 @@ export class CheckpointTimeline extends Disposable implements vscode.TimelinePro
         description: [checkpoint.agent, lineCounts(change)].filter(Boolean).join(' · '),
         iconPath: new vscode.ThemeIcon(checkpoint.kind === 'turn' ? 'git-commit' : checkpoint.kind === 'safety' ? 'shield' : 'bookmark'),
         tooltip: checkpointTooltip(checkpoint, changes),
-        contextValue: `boocode:checkpoint:${checkpoint.kind}`,
+        contextValue: `boocode:checkpoint:${checkpoint.kind}${checkpoint.turnEnd ? ':ended' : ''}`,
         command: {
           command: 'boocode.openChange',
           title: 'Open Changes',
-          // What the turn after this checkpoint did to the file: this checkpoint ↔ the next one (or now).
           arguments: [{ kind: 'turnChange', folder, checkpoint, next, path: relative }],
         },
       });

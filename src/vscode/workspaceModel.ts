@@ -78,14 +78,38 @@ export class FolderModel {
   }
 
   /**
-   * What happened after checkpoint `id` was taken: the files that differ between it and the next
-   * newer checkpoint (the agent turn it was taken before), or the current files for the newest one.
+   * What happened after checkpoint `id` was taken: for a turn that ended, exactly what the turn did
+   * (before → its end, without the person's edits after it); otherwise the files that differ between
+   * it and the next newer checkpoint, or the current files for the newest one.
    */
   async changesAfter(id: string): Promise<FileChange[]> {
+    return this.diff(id, await this.endOf(id));
+  }
+
+  /** The checkpoint `changesAfter(id)` compares with (undefined: the current files). */
+  async endOf(id: string): Promise<string | undefined> {
     const list = await this.list();
     const index = list.findIndex((checkpoint) => checkpoint.id === id);
-    const next = index > 0 ? list[index - 1].id : undefined;
-    return this.diff(id, next);
+    if (index >= 0 && list[index].turnEnd) return list[index].turnEnd!.id;
+    return index > 0 ? list[index - 1].id : undefined;
+  }
+
+  /**
+   * The person's own edits between a turn's end and the next checkpoint (none for the newest, or for
+   * a turn that did not end): what happened between turns, so it is never put down to the agent.
+   */
+  async editsAfterTurn(id: string): Promise<{ from: string; to: string; changes: FileChange[] } | undefined> {
+    const list = await this.list();
+    const index = list.findIndex((checkpoint) => checkpoint.id === id);
+    const end = list[index]?.turnEnd;
+    if (index <= 0 || !end || end.interrupted) return undefined;
+    const to = list[index - 1].id;
+    return { from: end.id, to, changes: await this.diff(end.id, to) };
+  }
+
+  /** One checkpoint by id, listed or not (a turn's end is not listed on its own). */
+  async checkpoint(id: string): Promise<CheckpointInfo> {
+    return (await this.store()).get(id);
   }
 
   /** Files changed from `id` to `to` (another checkpoint) or to the current files. */

@@ -54,7 +54,7 @@ describe('BooCode Checkpoints in the workbench', function () {
     await wb.screenshot('tree-hover');
   });
 
-  it('clicking a changed file opens its diff with the current file', async () => {
+  it("clicking a changed file opens the turn's own diff (before ↔ where the turn ended)", async () => {
     await row('Before: Make the greeting friendlier').click();
     await row(/^greet\.js/).waitFor({ state: 'visible', timeout: 10000 });
     await row(/^greet\.js/).click();
@@ -95,6 +95,8 @@ describe('BooCode Checkpoints in the workbench', function () {
   });
 
   it('lists the turns that changed a file in its Timeline', async () => {
+    // The open diff shows two checkpoints (no file of the workspace): open the file itself.
+    await wb.runCommand('View: Close All Editors');
     await wb.page.keyboard.press('Control+P');
     const input = wb.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });

@@ -355,4 +355,52 @@ describe('boocode hook (end to end)', function () {
     assert.strictEqual(list.length, 1);
     assert.strictEqual(git(run.root, 'show', `${list[0].commit}:README.md`), '# demo', 'the whole project was checkpointed, not only src/');
   });
+
+  describe('before/after pairs from every agent', () => {
+    const agents: [string, string, string[], string][] = [
+      ['claude-code', 'user-prompt-submit.json', ['stop.json'], '8a1f2c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d'],
+      ['codex', 'user-prompt-submit.json', ['stop.json'], '019a6b1c-2d3e-7f40-8a9b-0c1d2e3f4a5b'],
+      ['gemini', 'before-agent.json', ['after-agent.json'], 'gemini-3f9c1e2a'],
+      ['cursor', 'before-submit-prompt.json', ['after-agent-response.json', 'stop.json'], 'c0ffee00-1111-2222-3333-444455556666'],
+      ['opencode', 'chat-message.json', ['session-idle.json'], 'ses_5a1b2c3d4e5fXyZ'],
+      ['copilot', 'cli-user-prompt-submitted.json', ['cli-agent-stop.json'], '01HW2X3Y4Z5ABCDEF'],
+    ];
+    for (const [agent, begin, ends, session] of agents) {
+      it(`${agent}: the turn's end is a checkpoint of the files as the turn left them, paired with its before`, async () => {
+        const run = setup();
+        assert.strictEqual(run.feed(agent, begin).code, 0);
+        write(run.root, 'src/app.js', 'changed by the turn\n');
+        for (const end of ends) assert.strictEqual(run.feed(agent, end).code, 0);
+        write(run.root, 'src/app.js', 'changed after the turn\n');
+        const { list } = await recorded(run.root, session);
+        assert.strictEqual(list.length, 1, 'the pair is listed once');
+        assert.ok(list[0].turnEnd, 'the turn has an end');
+        assert.strictEqual(list[0].turnEnd.interrupted, false);
+        const checkpoints = await openCheckpoints(run.root);
+        try {
+          const end = await checkpoints.get(list[0].turnEnd.id);
+          assert.strictEqual(end.kind, 'after');
+          assert.strictEqual(end.endsTurn, list[0].id);
+          assert.strictEqual(git(run.root, 'show', `${list[0].commit}:src/app.js`), 'console.log(1);');
+          assert.strictEqual(git(run.root, 'show', `${end.commit}:src/app.js`), 'changed by the turn');
+          assert.deepStrictEqual((await checkpoints.diff(list[0].id, end.id)).map((change) => change.path), ['src/app.js'], "the turn's own diff");
+        } finally {
+          checkpoints.close();
+        }
+      });
+    }
+
+    it('Claude Code: a prompt sent again before Stop closes the first turn, marked interrupted', async () => {
+      const run = setup();
+      quiet(run.feed('claude-code', 'user-prompt-submit.json'));
+      write(run.root, 'src/app.js', 'changed by the interrupted turn\n');
+      quiet(run.feed('claude-code', 'user-prompt-submit.json'));
+      quiet(run.feed('claude-code', 'stop.json'));
+      const { list } = await recorded(run.root, '8a1f2c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d');
+      assert.strictEqual(list.length, 2);
+      const [second, first] = list;
+      assert.deepStrictEqual(first.turnEnd, { id: second.id, interrupted: true });
+      assert.strictEqual(second.turnEnd?.interrupted, false);
+    });
+  });
 });

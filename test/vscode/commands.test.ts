@@ -36,7 +36,7 @@ describe('Commands', function () {
     assert.ok(manifest.contributes.commands.every((c) => c.category === 'BooCode'));
     const hidden = manifest.contributes.menus.commandPalette.filter((entry) => entry.when === 'false').map((entry) => entry.command);
     assert.deepStrictEqual(hidden.sort(), [
-      'boocode.compareWithPrevious', 'boocode.copyId', 'boocode.openChange', 'boocode.openFile', 'boocode.restoreFilesOnly', 'boocode.restoreTranscriptOnly',
+      'boocode.compareWithPrevious', 'boocode.copyId', 'boocode.openChange', 'boocode.openFile', 'boocode.restoreFile', 'boocode.restoreFilesOnly', 'boocode.restoreTranscriptOnly',
     ]);
   });
 

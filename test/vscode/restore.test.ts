@@ -46,7 +46,7 @@ describe('Restore and undo', function () {
     assert.match(confirm.message, /^Restore your workspace to “Before: Rewrite the app \(all\)” \(.+\)\?$/);
     assert.match(confirm.detail, /1 file will change back:\n {4}src\/app\.js/);
     assert.match(confirm.detail, /1 file created since then will be DELETED:\n {4}src\/extra\.js/);
-    assert.deepStrictEqual(confirm.choices, ['Restore Files and Transcript', 'Files Only']);
+    assert.deepStrictEqual(confirm.choices, ['Restore Files and Transcript', 'Files Only', 'Choose Files…']);
 
     assert.strictEqual(read('src/app.js'), "console.log('before all');\n");
     assert.strictEqual(read('src/extra.js'), undefined, 'the file the agent created is gone');
@@ -106,7 +106,7 @@ describe('Restore and undo', function () {
     const { session, checkpoint } = turnThatChangesFiles('modes');
     prompter().answer('Restore Files');
     await vscode.commands.executeCommand('boocode.restoreFilesOnly', checkpoint.id);
-    assert.deepStrictEqual(prompter().asked[0].choices, ['Restore Files']);
+    assert.deepStrictEqual(prompter().asked[0].choices, ['Restore Files', 'Choose Files…']);
     assert.strictEqual(read('src/app.js'), "console.log('before modes');\n");
     assert.strictEqual(transcriptOf(session).length, 2, 'files only: the transcript stays');
 

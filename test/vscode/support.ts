@@ -118,6 +118,7 @@ export class ScriptedPrompter implements Prompter {
   readonly unexpected: string[] = [];
   private readonly askAnswers: Answer<string>[] = [];
   private readonly pickAnswers: ((items: readonly PickItem<unknown>[]) => unknown)[] = [];
+  private readonly pickManyAnswers: ((items: readonly PickItem<unknown>[]) => unknown[] | undefined)[] = [];
   private readonly inputAnswers: (string | undefined)[] = [];
   private readonly notifyAnswers: string[] = [];
 
@@ -138,6 +139,17 @@ export class ScriptedPrompter implements Prompter {
     const next = this.pickAnswers.shift();
     if (!next) this.unexpected.push(`pick: ${placeHolder}`);
     return next ? (next(items) as T | undefined) : undefined;
+  }
+  /** Next multi-pick answer: every offered item (all come checked) but those labelled `drop`. */
+  uncheck(...drop: string[]): this {
+    this.pickManyAnswers.push((items) => items.filter((item) => !drop.includes(item.label)).map((item) => item.value));
+    return this;
+  }
+  async pickMany<T>(items: readonly PickItem<T>[], placeHolder: string): Promise<T[] | undefined> {
+    this.picked.push({ placeHolder, labels: items.map((item) => item.label) });
+    const next = this.pickManyAnswers.shift();
+    if (!next) this.unexpected.push(`pickMany: ${placeHolder}`);
+    return next ? (next(items) as T[] | undefined) : undefined;
   }
   /** Next notification that offers `action` gets it clicked. */
   click(action: string): this {

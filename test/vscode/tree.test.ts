@@ -35,7 +35,7 @@ describe('Checkpoints tree', function () {
     const [docs, greeting] = checkpoints;
     assert.match(String(docs.item.description), /^(just now|\d+ min ago) · 2 files \+5$/, 'time and what the turn changed');
     assert.match(String(greeting.item.description), /· 1 file \+1$/);
-    assert.strictEqual(docs.item.contextValue, 'checkpoint.inSession', 'enables the transcript-only restore');
+    assert.strictEqual(docs.item.contextValue, 'checkpoint.inSession.turnEnded', 'enables the transcript-only restore and Revert This Turn');
     const tooltip = docs.item.tooltip as vscode.MarkdownString;
     assert.ok(tooltip instanceof vscode.MarkdownString, 'the tooltip is Markdown');
     assert.match(tooltip.value, /with a second line that the label must not show/, 'the tooltip has the whole prompt');
@@ -43,7 +43,7 @@ describe('Checkpoints tree', function () {
     assert.match(tooltip.value, new RegExp((docs.node as CheckpointNode).checkpoint.commit.slice(0, 10)));
   });
 
-  it('lists the files a turn changed; clicking one opens its diff with the current file', async () => {
+  it("lists the files a turn changed; clicking one opens the turn's own diff (before ↔ its end)", async () => {
     const roots = await treeItems(api);
     const sessionNode = roots.find((entry) => (entry.node as SessionNode).session?.id === session)!.node;
     const [docs] = await treeItems(api, sessionNode);
@@ -60,9 +60,11 @@ describe('Checkpoints tree', function () {
     });
     assert.strictEqual(tab.original.scheme, 'boocode-checkpoint');
     assert.strictEqual(tab.original.path, '/docs/guide.md', 'the path keeps the extension for highlighting');
-    assert.strictEqual(tab.modified.scheme, 'file');
+    assert.strictEqual(tab.modified.scheme, 'boocode-checkpoint', 'the right side is where the turn ended, not today');
     const before = await vscode.workspace.openTextDocument(tab.original);
     assert.strictEqual(before.getText(), '', 'the file did not exist at the checkpoint');
+    const after = await vscode.workspace.openTextDocument(tab.modified);
+    assert.strictEqual(after.getText(), '# Guide\n\nHow to use it.\n');
     assert.strictEqual(before.languageId, 'markdown');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

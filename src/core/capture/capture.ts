@@ -43,7 +43,7 @@ export interface CaptureRequest {
   /** The new commit's parent (HEAD for a checkpoint; none for an anchor of the index). */
   parent: string | null;
   /** The commit message, once the capture knows what it left out and the modes it saw. */
-  message: (skipped: RawSkipped[], modes: ModeManifest) => string;
+  message: (skipped: RawSkipped[], modes: ModeManifest) => string | Promise<string>;
   /** A ref to create at the commit, in the same transaction that moves our anchor to it. */
   createRef?: string;
 }
@@ -213,7 +213,7 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
       base,
       deletions: [...deletions],
       puts: marks,
-      message: request.message(skipped, recorded),
+      message: await request.message(skipped, recorded),
       parent: request.parent,
       time: Math.floor(Date.now() / 1000),
     });

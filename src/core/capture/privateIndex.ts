@@ -343,24 +343,3 @@ export function readRefCheap(commonDir: string, ref: string): string | null | 'u
   }
 }
 
-/**
- * How many refs under `prefix` (e.g. `refs/boocode/checkpoints/`) the ref files hold, loose and
- * packed, without spawning git; a ref both loose and packed counts twice (an upper bound). Null when
- * refs are not files (reftable) or cannot be read.
- */
-export function countRefsCheap(commonDir: string, prefix: string): number | null {
-  if (fs.existsSync(path.join(commonDir, 'reftable'))) return null;
-  let count = 0;
-  try {
-    count += fs.readdirSync(path.join(commonDir, ...prefix.split('/').filter(Boolean)), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return null;
-  }
-  try {
-    const packed = fs.readFileSync(path.join(commonDir, 'packed-refs'), 'utf8');
-    for (let at = packed.indexOf(` ${prefix}`); at !== -1; at = packed.indexOf(` ${prefix}`, at + 1)) count++;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return null;
-  }
-  return count;
-}

@@ -10,6 +10,7 @@ import { RawPath } from '../rawPath';
 import { CheckpointRow } from '../store/ops';
 import { KeptCode, RestoreMode } from '../types';
 import { FileOp } from './plan';
+import { RestoreShape } from './shape';
 
 export interface JournalOp extends FileOp {
   /** The path as found by the pre-flight check (for the fast compare-and-swap check). */
@@ -53,6 +54,8 @@ export interface RestoreJournal {
   later: CheckpointRow[];
   /** The restore an undo reverses. */
   undoOf: string | null;
+  /** What is brought back (absent: the whole checkpoint, as journals of older versions). */
+  shape?: RestoreShape;
 }
 
 export const journalPath = (stateDir: string) => path.join(stateDir, 'restore.journal');

@@ -12,6 +12,9 @@ const TEXT: Record<KeptCode, string> = {
   unwritable: 'its folder cannot be written (permissions, read-only or full disk): left as it is',
   'name-too-long': 'the name is too long for this filesystem: left as it is',
   'in-the-way': 'a file or folder is in the way: left as it is',
+  conflict: 'changed since the turn on lines the turn changed too (the merge conflicts): left as it is, no conflict markers written',
+  'changed-since-turn': 'changed (or deleted) since the turn, which created or replaced it: left as it is',
+  'path-taken': 'the turn deleted it, and something is at its path now: left as it is',
 };
 
 export const keptReason = (code: KeptCode): string => TEXT[code];

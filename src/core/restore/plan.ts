@@ -3,7 +3,7 @@
 // why. Nothing here writes to the work tree.
 import { CaptureResult } from '../capture/capture';
 import { CheckpointEngine, StoredCheckpoint } from '../engine';
-import { diskPath, RawPath } from '../rawPath';
+import { diskPath, isWithin, RawPath } from '../rawPath';
 import { stampOf } from '../fileState';
 import { KeptCode } from '../types';
 import { defaultMode } from '../capture/modes';
@@ -34,7 +34,8 @@ export interface PlannedRestore {
   kept: { path: RawPath; code: KeptCode }[];
 }
 
-export async function planRestore(engine: CheckpointEngine, target: StoredCheckpoint, current: CaptureResult): Promise<PlannedRestore> {
+/** `only`: the paths (and folders) to restore, all when absent (a per-file restore). */
+export async function planRestore(engine: CheckpointEngine, target: StoredCheckpoint, current: CaptureResult, only?: readonly RawPath[]): Promise<PlannedRestore> {
   const changes = await engine.treeChanges(current.tree, target.commit, false);
   const ops: FileOp[] = [];
   const changed = new Set<string>();
@@ -69,12 +70,13 @@ export async function planRestore(engine: CheckpointEngine, target: StoredCheckp
     if (scope && !folder.startsWith(`${scope}/`)) continue;
     if (deleting.has(folder) || !stampOf(diskPath(engine.ws.topLevel, folder))) ops.push({ path: folder, action: 'mkdir', change: 'added', before: null, after: null, perm });
   }
-  const kept = await keepReasons(engine, target, current, ops);
-  return { ops: ops.filter((op) => !kept.has(op.path)), kept: [...kept].map(([path, code]) => ({ path, code })) };
+  const chosen = only ? ops.filter((op) => only.some((wanted) => isWithin(op.path, wanted))) : ops;
+  const kept = await keepReasons(engine, target, current, chosen);
+  return { ops: chosen.filter((op) => !kept.has(op.path)), kept: [...kept].map(([path, code]) => ({ path, code })) };
 }
 
 /** The permission bits the target had at `file`: recorded when unusual, else the default for its umask (null: not known). */
-function recordedPerm(target: StoredCheckpoint, file: RawPath, treeMode: string): number | null {
+export function recordedPerm(target: StoredCheckpoint, file: RawPath, treeMode: string): number | null {
   const recorded = target.modes.get(file);
   if (recorded !== undefined) return recorded;
   return target.umask === null ? null : defaultMode(treeMode === '100755' ? 'exec' : 'file', target.umask);

@@ -15,7 +15,8 @@ import { CheckpointRow } from '../store/ops';
 import { RestoreMode } from '../types';
 import { Applied, applyJournal } from './apply';
 import { readJournal, removeJournal, RestoreJournal, writeJournal } from './journal';
-import { planRestore } from './plan';
+import { Planner, plannerFor, RestoreShape } from './shape';
+import { BooError } from '../errors';
 import { preflight } from './preflight';
 import { stage } from './stage';
 
@@ -29,6 +30,8 @@ export interface RestoreRequest {
   session: string | null;
   later: CheckpointRow[];
   undoOf: string | null;
+  /** What is brought back; the whole checkpoint when absent. */
+  shape?: RestoreShape;
 }
 
 export interface FilesRestored {
@@ -42,8 +45,10 @@ export type RecordStep = (journal: RestoreJournal) => Promise<void>;
 export async function runRestore(engine: CheckpointEngine, request: RestoreRequest, record: RecordStep): Promise<FilesRestored> {
   // The intent is written before anything else: a restore that has started always ends, even
   // when this process does not (the next command carries it out from here).
+  const planner = await plannerFor(engine, request.target, request.shape);
+  if (!planner) throw new BooError('not-found', `The checkpoint the turn ended at is gone; nothing was changed.`);
   const journal = beginJournal(engine, request, 'planning');
-  return planAndApply(engine, journal, request.target, record);
+  return planAndApply(engine, journal, planner, record);
 }
 
 /** Writes a new journal for `request` (a transcript-only one has no target and starts at recording). */
@@ -71,6 +76,7 @@ export function beginJournal(
     session: request.session,
     later: request.later,
     undoOf: request.undoOf,
+    ...(request.shape && request.shape.kind !== 'whole' ? { shape: request.shape } : {}),
   };
   writeJournal(engine.ws.stateDir, journal);
   return journal;
@@ -94,12 +100,13 @@ export async function finishInterrupted(engine: CheckpointEngine, journal: Resto
   writeJournal(engine.ws.stateDir, journal);
   if (journal.phase === 'planning') {
     const target = await engine.get(journal.target.id).catch(() => null);
-    if (!target) {
+    const planner = target ? await plannerFor(engine, target, journal.shape) : null;
+    if (!planner) {
       // The checkpoint to restore is gone and nothing had changed yet: there is nothing to finish.
       removeJournal(engine.ws.stateDir);
       return { action: 'discarded', applied: null };
     }
-    return { action: 'finished', applied: (await planAndApply(engine, journal, target, record)).applied };
+    return { action: 'finished', applied: (await planAndApply(engine, journal, planner, record)).applied };
   }
   const applied = journal.phase === 'recording' ? null : await stageAndApply(engine, journal);
   await finishRecording(engine, journal, record);
@@ -108,12 +115,12 @@ export async function finishInterrupted(engine: CheckpointEngine, journal: Resto
 
 const MAX_ATTEMPTS = 3;
 
-async function planAndApply(engine: CheckpointEngine, journal: RestoreJournal, target: StoredCheckpoint, record: RecordStep): Promise<FilesRestored> {
+async function planAndApply(engine: CheckpointEngine, journal: RestoreJournal, planner: Planner, record: RecordStep): Promise<FilesRestored> {
   let applied: Applied;
   let safety: StoredCheckpoint;
   try {
     const captured = await engine.captureNow();
-    const plan = await planRestore(engine, target, captured);
+    const plan = await planner(captured);
     const txId = randomBytes(4).toString('hex');
     const stagingDir = path.join(engine.ws.root, `.boocode-${txId}`);
     const umask = engine.index.readState()?.umask ?? 0o022;
@@ -209,9 +216,11 @@ export function targetOf(target: StoredCheckpoint): RestoreJournal['target'] {
 }
 
 /** What a restore would do now, without changing anything (lock held). */
-export async function previewRestore(engine: CheckpointEngine, target: StoredCheckpoint): Promise<{ ops: JournalOpView[]; kept: RestoreJournal['kept'] }> {
+export async function previewRestore(engine: CheckpointEngine, target: StoredCheckpoint, shape?: RestoreShape): Promise<{ ops: JournalOpView[]; kept: RestoreJournal['kept'] }> {
+  const planner = await plannerFor(engine, target, shape);
+  if (!planner) throw new BooError('not-found', 'The checkpoint the turn ended at is gone; nothing was changed.');
   const captured = await engine.captureNow();
-  const plan = await planRestore(engine, target, captured);
+  const plan = await planner(captured);
   const checked = preflight(engine.ws.topLevel, path.join(engine.ws.root, '.boocode-preview'), 'preview', plan.ops, engine.repo.facts.objectFormat, engine.index.readState()?.umask ?? 0o022);
   return { ops: checked.ops, kept: [...plan.kept, ...checked.kept] };
 }

@@ -42,6 +42,11 @@ export type Op =
       at: number;
       payload: RestorePayload;
       staleReason: string | null;
+      /**
+       * The session's stale mark before this restore is read when the op is applied (into the
+       * payload, for undo), so a restore that trims nothing is recorded without loading the database.
+       */
+      previousStaleFromRow?: boolean;
     }
   | { op: 'undo'; id: string; at: number };
 
@@ -69,18 +74,30 @@ export function applyOp(db: Database, op: Op): void {
     case 'dropCheckpoints':
       for (const id of op.ids) run(db, 'DELETE FROM checkpoints WHERE id = ?', [id]);
       return;
-    case 'restore':
-      for (const message of op.payload.messages) run(db, 'DELETE FROM messages WHERE id = ?', [message.id]);
-      for (const checkpoint of op.payload.checkpoints) run(db, 'DELETE FROM checkpoints WHERE id = ?', [checkpoint.id]);
+    case 'restore': {
+      // Applied twice (a journal replayed, a restore finished again), it must change nothing more.
+      if (db.exec('SELECT 1 FROM restores WHERE id = ?', [op.id])[0]) return;
+      let payload = op.payload;
+      if (op.previousStaleFromRow && op.session) {
+        const row = db.exec('SELECT stale_at, stale_reason FROM sessions WHERE id = ?', [op.session])[0]?.values[0];
+        payload = {
+          ...payload,
+          previousStaleAt: row?.[0] === null || row === undefined ? null : Number(row[0]),
+          previousStaleReason: row?.[1] === null || row === undefined ? null : String(row[1]),
+        };
+      }
+      for (const message of payload.messages) run(db, 'DELETE FROM messages WHERE id = ?', [message.id]);
+      for (const checkpoint of payload.checkpoints) run(db, 'DELETE FROM checkpoints WHERE id = ?', [checkpoint.id]);
       run(
         db,
         'INSERT OR IGNORE INTO restores (id, checkpoint_id, safety_checkpoint_id, session_id, mode, created_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [op.id, op.checkpoint, op.safety, op.session, op.mode, op.at, JSON.stringify(op.payload)],
+        [op.id, op.checkpoint, op.safety, op.session, op.mode, op.at, JSON.stringify(payload)],
       );
       if (op.session && op.staleReason) {
         run(db, 'UPDATE sessions SET stale_at = ?, stale_reason = ? WHERE id = ?', [op.at, op.staleReason, op.session]);
       }
       return;
+    }
     case 'undo': {
       const row = db.exec('SELECT payload, session_id, undone_at FROM restores WHERE id = ?', [op.id])[0]?.values[0];
       if (!row || row[2] !== null) return;
