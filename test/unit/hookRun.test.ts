@@ -402,5 +402,29 @@ describe('boocode hook (end to end)', function () {
       assert.deepStrictEqual(first.turnEnd, { id: second.id, interrupted: true });
       assert.strictEqual(second.turnEnd?.interrupted, false);
     });
+
+    it('a follow-up that records a turn end after the next turn began leaves the new turn open', async () => {
+      const run = setup();
+      const session = 'late-end-1';
+      const prompt = (text: string) => JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: session, permission_mode: 'default', prompt: text, cwd: run.root });
+      quiet(run.hook('claude-code', prompt('first')));
+      write(run.root, 'src/app.js', 'by the first turn\n');
+      const endedAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      quiet(run.hook('claude-code', prompt('second')));
+      write(run.root, 'src/app.js', 'by the second turn, still running\n');
+      // The first turn's follow-up, as if it ran only now (the agent reported the end at endedAt).
+      const stop = JSON.stringify({ hook_event_name: 'Stop', session_id: session, permission_mode: 'default', cwd: run.root, last_assistant_message: 'first reply' });
+      quiet(run.hook('claude-code', stop, ['--follow-up', '--ended-at', String(endedAt)]));
+      const { list, messages } = await recorded(run.root, session);
+      const [second, first] = list;
+      assert.deepStrictEqual(first.turnEnd, { id: second.id, interrupted: true }, 'the first turn ended where the second began');
+      assert.strictEqual(second.turnEnd, null, 'the running turn is not closed by the late end of the one before');
+      assert.deepStrictEqual(messages, [
+        ['user', 'first'],
+        ['assistant', 'first reply'],
+        ['user', 'second'],
+      ]);
+    });
   });
 });
