@@ -4,13 +4,18 @@
 import * as vscode from 'vscode';
 import { BooError } from '../core/errors';
 import type { CheckpointInfo, RevertOutcome, RevertPlan } from '../core/types';
-import { checkpointLabel, countLabel, listFew, relativeTime } from './format';
+import { countLabel, listFew, relativeTime, shorten } from './format';
 import { CHOICE, RestoreDependencies, settleDirtyEditors, showRestoredContents } from './restoreFlow';
 import type { FolderModel } from './workspaceModel';
 
 const LISTED = 8;
 const list = (paths: readonly string[]) =>
   [...paths.slice(0, LISTED).map((p) => `    ${p}`), ...(paths.length > LISTED ? [`    … and ${paths.length - LISTED} more`] : [])].join('\n');
+
+/** The turn a message is about: “the turn “<prompt>””. */
+function turnName(checkpoint: CheckpointInfo, max: number): string {
+  return checkpoint.prompt ? `the turn “${shorten(checkpoint.prompt, max)}”` : 'the turn';
+}
 
 export function describeRevert(plan: RevertPlan): string {
   const parts: string[] = [];
@@ -35,7 +40,7 @@ export async function revertTurn(deps: RestoreDependencies, folder: FolderModel,
   );
   if (deps.confirmSetting()) {
     const answer = await deps.prompter.ask(
-      `Revert the turn “${checkpointLabel(checkpoint, 70)}” (${relativeTime(checkpoint.createdAt)}) and keep everything else?`,
+      `Revert ${turnName(checkpoint, 70)} (${relativeTime(checkpoint.createdAt)}) and keep everything else?`,
       describeRevert(plan),
       [CHOICE.revert],
     );
@@ -43,14 +48,14 @@ export async function revertTurn(deps: RestoreDependencies, folder: FolderModel,
   }
   const touched = [...plan.modified, ...plan.recreated, ...plan.deleted].map((p) => folder.fileUri(p));
   if (!(await settleDirtyEditors(deps.prompter, touched, 'restore'))) return undefined;
-  const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reverting “${checkpointLabel(checkpoint, 50)}”…` }, () =>
+  const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reverting ${turnName(checkpoint, 50)}…` }, () =>
     store.revert(checkpoint.id, { sessionId }),
   );
   deps.log(`Reverted the turn of ${checkpoint.id}: ${outcome.filesChanged} files, ${outcome.conflicts.length} left alone, safety ${outcome.safetyCheckpoint}`);
   await showRestoredContents(touched);
   deps.model.refresh(folder);
 
-  const parts = [`Reverted “${checkpointLabel(checkpoint, 50)}”: ${countLabel(outcome.filesChanged, 'file')} changed; your edits and later turns are kept.`];
+  const parts = [`Reverted ${turnName(checkpoint, 50)}: ${countLabel(outcome.filesChanged, 'file')} changed; your edits and later turns are kept.`];
   if (outcome.conflicts.length) parts.push(`Not reverted (changed since on the same lines): ${listFew(outcome.conflicts)} — left exactly as ${outcome.conflicts.length === 1 ? 'it is' : 'they are'}.`);
   if (outcome.agentAdvice) parts.push(outcome.agentAdvice);
   const conflict = outcome.kept.find((file) => file.code === 'conflict')?.path;

@@ -49,7 +49,7 @@ describe('Revert a turn, restore a file', function () {
     await vscode.commands.executeCommand('boocode.revertTurn', node);
 
     const [confirm] = prompter().asked;
-    assert.match(confirm.message, new RegExp(`^Revert the turn “Before: Edit two files \\(${tag}\\)” .*and keep everything else\\?$`));
+    assert.match(confirm.message, new RegExp(`^Revert the turn “Edit two files \\(${tag}\\)” .*and keep everything else\\?$`));
     assert.match(confirm.detail, new RegExp(`1 file will lose the turn's changes.*\\n {4}revert/${tag}-clean\\.txt`));
     assert.match(confirm.detail, new RegExp(`1 file changed since on the same lines will be left exactly as they are:\\n {4}revert/${tag}-conflict\\.txt`));
     assert.deepStrictEqual(confirm.choices, ['Revert Turn']);
@@ -57,7 +57,7 @@ describe('Revert a turn, restore a file', function () {
     assert.strictEqual(read(`revert/${tag}-clean.txt`), editLine(lines(6, 'clean'), 6, 'by me'), "the turn's line goes back, mine stays");
     assert.strictEqual(read(`revert/${tag}-conflict.txt`), conflictBefore, 'the conflicting file is exactly as it was');
     const note = prompter().notes.at(-1)!;
-    assert.match(note.message, /Reverted “Before: Edit two files .*”: 1 file changed; your edits and later turns are kept\. Not reverted \(changed since on the same lines\): .*conflict\.txt/);
+    assert.match(note.message, /Reverted the turn “Edit two files .*”: 1 file changed; your edits and later turns are kept\. Not reverted \(changed since on the same lines\): .*conflict\.txt/);
     assert.deepStrictEqual(note.actions, ['Show Conflict', 'Undo']);
 
     const shown = await waitFor('the conflict in a new document', () => {
