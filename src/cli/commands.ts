@@ -9,6 +9,7 @@ import { parseArgs, parseCount, ParsedArgs } from './args';
 import { formatBytes, formatChanges, formatList, formatPlan, formatRestore, formatTranscript, formatSessions } from './format';
 import { runHookCommand, runHooksCommand } from './hookCommands';
 import { CliIO } from './io';
+import { SHARE_COMMANDS } from './shareCommands';
 
 export interface Command {
   usage: string;
@@ -267,4 +268,5 @@ export const COMMANDS: Record<string, Command> = {
     run: async () => 0,
     raw: runHooksCommand,
   },
+  ...SHARE_COMMANDS,
 };

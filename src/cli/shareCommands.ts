@@ -1,0 +1,96 @@
+// `boocode export`, `import`, `push`, `fetch`: sessions that travel (see src/core/share/).
+import * as path from 'path';
+import { BooError } from '../core/errors';
+import { readSettings } from '../core/settings';
+import { maxBytesOf } from '../core/share/capped';
+import { openShareContext, ShareContext } from '../core/share/context';
+import { commandArgv, Encryption } from '../core/share/crypto';
+import { exportSession } from '../core/share/exportSession';
+import { importFile } from '../core/share/importFile';
+import type { Command } from './commands';
+import { ParsedArgs } from './args';
+import { formatBytes } from './format';
+import { CliIO } from './io';
+
+async function withContext<T>(args: ParsedArgs, io: CliIO, task: (context: ShareContext) => Promise<T>): Promise<T> {
+  const context = await openShareContext(path.resolve(io.cwd, args.values.get('-C') ?? '.'), { onNotice: (line) => io.stderr(`boocode: ${line}\n`) });
+  try {
+    return await task(context);
+  } finally {
+    context.close();
+  }
+}
+
+function print(io: CliIO, args: ParsedArgs, value: unknown, human: () => string): number {
+  io.stdout(args.switches.has('--json') ? JSON.stringify(value, null, 2) + '\n' : human());
+  return 0;
+}
+
+/** --key-file or a command (flag, else the setting); null when the transcript travels in the clear. */
+function encryptionOf(args: ParsedArgs, io: CliIO, context: ShareContext, direction: 'encrypt' | 'decrypt'): Encryption | null {
+  const keyFile = args.values.get('--key-file');
+  const flag = args.values.get(`--${direction}-command`);
+  if (keyFile !== undefined && flag !== undefined) throw new BooError('usage', `Choose one of --key-file and --${direction}-command.`);
+  if (keyFile !== undefined) return { kind: 'key', keyFile: path.resolve(io.cwd, keyFile) };
+  if (flag !== undefined) return { kind: 'command', argv: commandArgv(flag) };
+  const setting = readSettings(context.ws.stateDir)[direction === 'encrypt' ? 'encryptCommand' : 'decryptCommand'];
+  return setting ? { kind: 'command', argv: commandArgv(setting) } : null;
+}
+
+function oneArg(args: ParsedArgs, what: string): string {
+  if (args.positionals.length !== 1) throw new BooError('usage', `Give exactly one ${what}.`);
+  return args.positionals[0];
+}
+
+const ENCRYPTION_FLAGS = ['--key-file', '--encrypt-command'];
+
+export const SHARE_COMMANDS: Record<string, Command> = {
+  export: {
+    usage: 'export SESSION [-C DIR] [-o FILE] [--encrypt (--key-file F | --encrypt-command CMD)] [--max-size MB] [--json]',
+    summary:
+      "Write a session to one file: its checkpoints as a git bundle, its transcript (JSON; encrypted with --encrypt) and a manifest. The receiving repository must already have the checkpoints' parent commits (listed).",
+    values: ['-C', '-o', '--max-size', ...ENCRYPTION_FLAGS],
+    switches: ['--encrypt', '--json'],
+    run: (args, io) =>
+      withContext(args, io, async (context) => {
+        const sessionId = oneArg(args, 'session id');
+        const encryption = args.switches.has('--encrypt') ? encryptionOf(args, io, context, 'encrypt') : null;
+        if (args.switches.has('--encrypt') && !encryption) {
+          throw new BooError('usage', '--encrypt needs --key-file FILE, --encrypt-command CMD or the boocode.share.encryptCommand setting.');
+        }
+        if (!args.switches.has('--encrypt') && (args.values.has('--key-file') || args.values.has('--encrypt-command'))) {
+          throw new BooError('usage', 'Add --encrypt to encrypt the transcript with that key or command.');
+        }
+        const output = path.resolve(io.cwd, args.values.get('-o') ?? `${sessionId}.boocode`);
+        const result = await exportSession(context, sessionId, output, { encryption, maxBytes: maxBytesOf(args.values.get('--max-size')) });
+        return print(io, args, result, () => {
+          const needs = result.prerequisites.length
+            ? `\nThe receiving repository needs ${result.prerequisites.length === 1 ? 'commit' : 'commits'} ${result.prerequisites.map((c) => c.slice(0, 12)).join(', ')} (the checkpoints' parents): push your branch first.`
+            : '';
+          return `Exported session ${result.sessionId} to ${result.file}: ${result.checkpoints.length} checkpoint(s), ${result.messages} message(s), ${formatBytes(result.bytes)}${result.encrypted ? ', transcript encrypted' : ''}.${needs}\n`;
+        });
+      }),
+  },
+  import: {
+    usage: 'import FILE [-C DIR] [--key-file F | --decrypt-command CMD] [--as-new] [--max-size MB] [--json]',
+    summary:
+      'Bring in a session file: verified against its manifest, checkpoints rebased onto this workspace, transcript added; all or nothing. The same file twice changes nothing; a different session under the same id needs --as-new.',
+    values: ['-C', '--max-size', '--key-file', '--decrypt-command'],
+    switches: ['--as-new', '--json'],
+    run: (args, io) =>
+      withContext(args, io, async (context) => {
+        const file = path.resolve(io.cwd, oneArg(args, 'session file'));
+        const result = await importFile(context, file, {
+          maxBytes: maxBytesOf(args.values.get('--max-size')),
+          decryption: encryptionOf(args, io, context, 'decrypt'),
+          asNew: args.switches.has('--as-new'),
+        });
+        for (const skipped of result.skipped) io.stderr(`boocode: warning: checkpoint ${skipped.id} was skipped: ${skipped.reason}.\n`);
+        return print(io, args, result, () =>
+          result.alreadyImported
+            ? `Session ${result.sessionId} is already here; nothing was changed.\n`
+            : `Imported session ${result.sessionId}${result.sessionId !== result.sourceSessionId ? ` (was ${result.sourceSessionId})` : ''} into ${result.workspace}: ${result.imported.length} checkpoint(s), ${result.messages} message(s)${result.skipped.length ? `, ${result.skipped.length} checkpoint(s) skipped` : ''}.\n`,
+        );
+      }),
+  },
+};
