@@ -6,10 +6,13 @@ import { assertCheckpointId } from '../core/ids';
 import { Checkpoints, openCheckpoints } from '../core/service';
 import { RestoreMode } from '../core/types';
 import { parseArgs, parseCount, ParsedArgs } from './args';
-import { formatBytes, formatChanges, formatList, formatPlan, formatRestore, formatTranscript, formatSessions } from './format';
+import { formatBytes, formatChanges, formatList, formatPlan, formatRestore, formatSessions, formatSharedCheckpoints, formatSharedSessions, formatTranscript } from './format';
 import { runHookCommand, runHooksCommand } from './hookCommands';
 import { CliIO } from './io';
 import { SHARE_COMMANDS } from './shareCommands';
+import { ShareContext, withShareContext } from '../core/share/context';
+import { listShared, listSharedCheckpoints } from '../core/share/remote';
+import { hasSharedRefs } from '../core/share/sharedRefs';
 
 export interface Command {
   usage: string;
@@ -46,6 +49,11 @@ function required(args: ParsedArgs, flag: string, what: string): string {
   const value = args.values.get(flag);
   if (value === undefined) throw new BooError('usage', `${flag} ${what} is required.`);
   return value;
+}
+
+/** Sessions and checkpoints others shared (fetched with `boocode fetch`); none when nothing was ever fetched. */
+async function sharedIn<T>(root: string, io: CliIO, read: (context: ShareContext) => Promise<T[]>): Promise<T[]> {
+  return withShareContext(root, { onNotice: (line) => io.stderr(`boocode: ${line}\n`) }, async (context) => (hasSharedRefs(context.ws.commonDir) ? read(context) : []));
 }
 
 async function confirm(io: CliIO, question: string): Promise<boolean> {
@@ -86,8 +94,10 @@ export const COMMANDS: Record<string, Command> = {
     run: (args, io) =>
       withStore(args, io, async (store) => {
         none(args);
-        const list = await store.list({ sessionId: args.values.get('--session') });
-        return print(io, args, list, () => formatList(list));
+        const sessionId = args.values.get('--session');
+        const list = await store.list({ sessionId });
+        const shared = (await sharedIn(store.root, io, listSharedCheckpoints)).filter((c) => sessionId === undefined || c.sessionId === sessionId);
+        return print(io, args, [...list, ...shared], () => (shared.length && !list.length ? '' : formatList(list)) + formatSharedCheckpoints(shared));
       }),
   },
   diff: {
@@ -253,7 +263,8 @@ export const COMMANDS: Record<string, Command> = {
       withStore(args, io, async (store) => {
         none(args);
         const sessions = await store.sessions();
-        return print(io, args, sessions, () => formatSessions(sessions));
+        const shared = await sharedIn(store.root, io, listShared);
+        return print(io, args, [...sessions, ...shared], () => (shared.length && !sessions.length ? '' : formatSessions(sessions)) + formatSharedSessions(shared));
       }),
   },
   hook: {

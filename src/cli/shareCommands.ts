@@ -7,6 +7,10 @@ import { openShareContext, ShareContext } from '../core/share/context';
 import { commandArgv, Encryption } from '../core/share/crypto';
 import { exportSession } from '../core/share/exportSession';
 import { importFile } from '../core/share/importFile';
+import { importSession } from '../core/share/importSession';
+import { fetchShared, incomingFromShared, planPush, PushPlan, runPush } from '../core/share/remote';
+import { defaultUser } from '../core/share/sharedRefs';
+import * as readline from 'readline';
 import type { Command } from './commands';
 import { ParsedArgs } from './args';
 import { formatBytes } from './format';
@@ -72,19 +76,20 @@ export const SHARE_COMMANDS: Record<string, Command> = {
       }),
   },
   import: {
-    usage: 'import FILE [-C DIR] [--key-file F | --decrypt-command CMD] [--as-new] [--max-size MB] [--json]',
+    usage: 'import FILE|shared:USER/SESSION [-C DIR] [--key-file F | --decrypt-command CMD] [--as-new] [--max-size MB] [--json]',
     summary:
-      'Bring in a session file: verified against its manifest, checkpoints rebased onto this workspace, transcript added; all or nothing. The same file twice changes nothing; a different session under the same id needs --as-new.',
+      'Bring in a session file, or a session fetched from a remote (shared:USER/SESSION): verified against its manifest, checkpoints rebased onto this workspace, transcript added; all or nothing. The same file twice changes nothing; a different session under the same id needs --as-new.',
     values: ['-C', '--max-size', '--key-file', '--decrypt-command'],
     switches: ['--as-new', '--json'],
     run: (args, io) =>
       withContext(args, io, async (context) => {
-        const file = path.resolve(io.cwd, oneArg(args, 'session file'));
-        const result = await importFile(context, file, {
-          maxBytes: maxBytesOf(args.values.get('--max-size')),
-          decryption: encryptionOf(args, io, context, 'decrypt'),
-          asNew: args.switches.has('--as-new'),
-        });
+        const source = oneArg(args, 'session file (or shared:USER/SESSION)');
+        const maxBytes = maxBytesOf(args.values.get('--max-size'));
+        const decryption = encryptionOf(args, io, context, 'decrypt');
+        const asNew = args.switches.has('--as-new');
+        const result = source.startsWith('shared:')
+          ? await importSession(context, await incomingFromShared(context, source, decryption, maxBytes), { asNew })
+          : await importFile(context, path.resolve(io.cwd, source), { maxBytes, decryption, asNew });
         for (const skipped of result.skipped) io.stderr(`boocode: warning: checkpoint ${skipped.id} was skipped: ${skipped.reason}.\n`);
         return print(io, args, result, () =>
           result.alreadyImported
@@ -93,4 +98,65 @@ export const SHARE_COMMANDS: Record<string, Command> = {
         );
       }),
   },
+  push: {
+    usage: 'push REMOTE [SESSION…] [-C DIR] [--as NAME] [--encrypt (--key-file F | --encrypt-command CMD)] [--yes] [--json]',
+    summary:
+      'Share sessions (default: all) through a git remote under refs/boocode/shared/NAME/SESSION/: their checkpoint commits and the transcript as a blob in a commit. Says what it will send and how big first; `git push --all` never sends these refs.',
+    values: ['-C', '--as', '--max-size', ...ENCRYPTION_FLAGS],
+    switches: ['--encrypt', '--yes', '--json'],
+    run: (args, io) =>
+      withContext(args, io, async (context) => {
+        const [remote, ...sessions] = args.positionals;
+        if (!remote) throw new BooError('usage', 'Give the remote to push to (a name from `git remote -v`, or a URL).');
+        const encryption = args.switches.has('--encrypt') ? encryptionOf(args, io, context, 'encrypt') : null;
+        if (args.switches.has('--encrypt') && !encryption) throw new BooError('usage', '--encrypt needs --key-file FILE, --encrypt-command CMD or the boocode.share.encryptCommand setting.');
+        const userName = (await context.engine.git.run(['config', 'user.name'], { okCodes: [0, 1] })).stdout.toString().trim();
+        const user = args.values.get('--as') ?? defaultUser(userName || null);
+        const plan = await planPush(context, remote, sessions, { user, encryption, maxBytes: maxBytesOf(args.values.get('--max-size')) });
+        io.stderr(describePush(plan));
+        if (!args.switches.has('--yes')) {
+          if (!process.stdin.isTTY || !process.stderr.isTTY) throw new BooError('refused', 'Pushing needs confirmation: run it in a terminal, or add --yes. Nothing was sent.');
+          if (!(await confirm('Push? [y/N] '))) {
+            io.stderr('Nothing was sent.\n');
+            return 1;
+          }
+        }
+        const result = await runPush(context, plan, { onProgress: progressLine(io) });
+        return print(io, args, { ...plan, ...result }, () => `Shared ${plan.sessions.length} session(s) on ${remote} as ${plan.user}.\n`);
+      }),
+  },
+  fetch: {
+    usage: 'fetch REMOTE [-C DIR] [--json]',
+    summary: 'Fetch the sessions others shared on a remote; `boocode sessions` and `boocode list` then show them, marked shared, and `boocode import shared:USER/SESSION` brings one in to restore.',
+    values: ['-C'],
+    switches: ['--json'],
+    run: (args, io) =>
+      withContext(args, io, async (context) => {
+        const remote = oneArg(args, 'remote');
+        const shared = await fetchShared(context, remote, { onProgress: progressLine(io) });
+        return print(io, args, shared, () =>
+          shared.length === 0 ? `No shared sessions on ${remote}.\n` : shared.map((s) => `${s.shared}/${s.id}  ${s.agent ?? '-'}  ${s.checkpoints} checkpoint(s)${s.encrypted ? '  (encrypted)' : ''}  ${s.title ?? ''}`.trimEnd()).join('\n') + '\n',
+        );
+      }),
+  },
 };
+
+function describePush(plan: PushPlan): string {
+  const lines = [`Pushing to ${plan.remote} as ${plan.user} (refs/boocode/shared/${plan.user}/…):`];
+  for (const session of plan.sessions) lines.push(`  ${session.id}: ${session.checkpoints} checkpoint(s), transcript of ${session.messages} message(s)${session.encrypted ? ' (encrypted)' : ' (readable by anyone who can fetch)'}`);
+  lines.push(`  at most ${plan.objects} object(s), ${formatBytes(plan.bytes)} on disk`);
+  if (plan.historyCommits > 0) lines.push(`  including ${plan.historyCommits} commit(s) of your own history the remote may not have (the checkpoints sit on them)`);
+  return lines.join('\n') + '\n';
+}
+
+function progressLine(io: CliIO): (event: { stage: string; progress: number }) => void {
+  if (!process.stderr.isTTY) return () => undefined;
+  return (event) => io.stderr(`\r${event.stage} ${event.progress}%   ${event.progress === 100 ? '\n' : ''}`);
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}

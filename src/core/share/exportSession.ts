@@ -17,6 +17,8 @@ import { BOOCODE_VERSION, gitVersion } from './versions';
 export interface ExportOptions {
   encryption?: Encryption | null;
   maxBytes: number;
+  /** False when the checkpoints travel another way (pushed to a remote): no bundle is made. */
+  bundle?: boolean;
 }
 
 export interface SessionPackage {
@@ -38,7 +40,7 @@ export async function packageSession(context: ShareContext, sessionId: string, o
   const present = new Set(checkpoints.map((meta) => meta.id));
   const plain: TranscriptJson = { ...transcript, checkpoints: transcript.checkpoints.filter((row) => present.has(row.id)) };
   const prerequisites = [...new Set(checkpoints.map((meta) => meta.head).filter((head): head is string => !!head))];
-  const bundle = checkpoints.length ? await createBundle(engine.git, checkpoints.map((meta) => ({ ref: meta.ref, commit: meta.commit })), prerequisites) : Buffer.alloc(0);
+  const bundle = checkpoints.length && options.bundle !== false ? await createBundle(engine.git, checkpoints.map((meta) => ({ ref: meta.ref, commit: meta.commit })), prerequisites) : Buffer.alloc(0);
   if (bundle.length > options.maxBytes) throw tooBig(`The checkpoints of session ${sessionId}`, bundle.length, options.maxBytes);
   const json = Buffer.from(JSON.stringify(plain), 'utf8');
   const sealed = options.encryption ? await seal(json, options.encryption, options.maxBytes) : json;

@@ -1,7 +1,7 @@
 // Bringing a session in: its checkpoint commits (rebased onto this workspace), then its transcript.
 // Objects land in a quarantine first; refs are created in one transaction and the transcript in one
 // journal line, and if the transcript cannot be written the refs are taken back: both or neither.
-import { CHECKPOINT_REFS } from '../engine';
+import { CHECKPOINT_REFS, DROPPED_REFS } from '../engine';
 import { BooError, describeError } from '../errors';
 import { assertCheckpointId, newSessionId, newTimeId, timeOfId } from '../ids';
 import { ImportedSession } from '../store/ops';
@@ -125,8 +125,9 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
 /** Checkpoint refs are shared by a repository's worktrees: an id taken already means another copy is here. */
 async function refuseTakenIds(context: ShareContext, prepared: Prepared[]): Promise<void> {
   if (prepared.length === 0) return;
-  const taken = new Set((await context.engine.git.text(['for-each-ref', '--format=%(refname)', 'refs/boocode/'])).split('\n'));
-  const clash = prepared.find((c) => [...taken].some((ref) => ref.endsWith(`/${c.id}`)));
+  const output = await context.engine.git.text(['for-each-ref', '--format=%(refname)', CHECKPOINT_REFS, DROPPED_REFS]);
+  const taken = new Set(output.split('\n').map((ref) => ref.slice(ref.lastIndexOf('/') + 1)));
+  const clash = prepared.find((c) => taken.has(c.id));
   if (clash) {
     throw new BooError('refused', `Checkpoint ${clash.id} already exists in this repository (another worktree or an earlier copy); add --as-new to import under new ids. Nothing was changed.`);
   }

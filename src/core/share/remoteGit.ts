@@ -1,0 +1,30 @@
+// simple-git for the remote work (push, fetch, ls-remote): progress, timeouts and abort. It runs
+// with the same clean environment and safe configuration as our `Git` class (gitSetup), and its
+// guards are told exactly which of those settings and variables are ours to pass.
+import { simpleGit, SimpleGit, SimpleGitProgressEvent } from 'simple-git';
+import { gitSetup } from '../git';
+import { Workspace } from '../workspace';
+
+export interface RemoteOptions {
+  /** Give up when git has said nothing for this long (default 2 minutes). */
+  timeoutMs?: number;
+  onProgress?: (event: SimpleGitProgressEvent) => void;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function remoteGit(ws: Workspace, options: RemoteOptions = {}): SimpleGit {
+  // GIT_DIR and GIT_WORK_TREE name the repository explicitly, as `--git-dir`/`--work-tree` do for `Git`.
+  const { env, config } = gitSetup(options.env ?? process.env, { env: { GIT_DIR: ws.gitDir, GIT_WORK_TREE: ws.topLevel } });
+  const git = simpleGit({
+    baseDir: ws.topLevel,
+    config,
+    allowConfig: config.map((entry) => entry.slice(0, entry.indexOf('=')).toLowerCase()),
+    allowEnvironment: Object.keys(env).filter((key) => key.startsWith('GIT_')),
+    timeout: { block: options.timeoutMs ?? 120_000 },
+    progress: options.onProgress,
+    abort: options.signal,
+    maxConcurrentProcesses: 2,
+  });
+  return git.env(env);
+}
