@@ -48,6 +48,18 @@ function recorded(root: string, ref: string): { workspace: string; session: stri
   return JSON.parse(line.slice('boocode: '.length));
 }
 
+/** The git bundle part of a session file, written out on its own. */
+function bundlePart(file: string, out: string): string {
+  const data = fs.readFileSync(file);
+  const first = data.indexOf(10);
+  const second = data.indexOf(10, first + 1);
+  const length = Number(data.subarray(first + 1, second).toString());
+  const manifest = JSON.parse(data.subarray(second + 1, second + 1 + length).toString());
+  const start = second + 1 + length + 1;
+  fs.writeFileSync(out, data.subarray(start, start + manifest.parts.bundle.size));
+  return out;
+}
+
 /** Re-encodes a session file with a changed manifest (its length prefix kept right). */
 function withManifest(file: string, change: (manifest: any) => void, out: string): void {
   const data = fs.readFileSync(file);
@@ -74,6 +86,10 @@ describe('boocode export and import', () => {
     const exported = cliJson(['export', 'sess-1', '-C', first, '-o', file]);
     assert.deepEqual(exported.checkpoints, [one, two]);
     assert.deepEqual(exported.prerequisites, [git(first, 'rev-parse', 'HEAD')]);
+    // The bundle inside is a real git bundle that names what the receiver needs.
+    const verified = git(first, 'bundle', 'list-heads', bundlePart(file, path.join(base, 'part.bundle')));
+    assert.match(verified, new RegExp(`refs/boocode/checkpoints/${two}`));
+    assert.match(fs.readFileSync(path.join(base, 'part.bundle'), 'utf8').split('\n\n')[0], new RegExp(`^-${exported.prerequisites[0]} `, 'm'));
 
     // Bob's machine: another clone, and the session goes into a linked worktree of it at yet another path.
     const bob = clone(remote, path.join(base, 'bob'));
@@ -228,6 +244,11 @@ describe('boocode export and import', () => {
     const exported = cliJson(['export', 'sess-5', '-C', first, '-o', file, '--encrypt', '--key-file', key]);
     assert.equal(exported.encrypted, true);
     assert.equal(fs.readFileSync(file).includes('hunter2'), false, 'the prompt is not readable in the file');
+    // Nor in the checkpoint commits, whose messages would otherwise carry it.
+    const scratch = path.join(base, 'scratch');
+    git(base, 'clone', '-q', remote, scratch);
+    git(scratch, 'bundle', 'unbundle', bundlePart(file, path.join(base, 'e.bundle')));
+    assert.equal(git(scratch, 'cat-file', '--batch-all-objects', '--batch').includes('hunter2'), false, 'no object of the bundle holds the prompt');
 
     const bob = clone(remote, path.join(base, 'bob'));
     const before = snapshot(bob);
@@ -243,6 +264,8 @@ describe('boocode export and import', () => {
 
     cliJson(['import', file, '-C', bob, '--key-file', key]);
     assert.deepEqual(cliJson(['transcript', '-C', bob, '--session', 'sess-5']).map((m: { text: string }) => m.text), ['the password is hunter2', 'noted']);
+    const back = cliJson(['list', '-C', bob])[0];
+    assert.equal((recorded(bob, back.ref) as { prompt?: string }).prompt, 'the password is hunter2', 'the prompt is back in the checkpoint commit');
 
     // A person's own tool, run without a shell: base64 stands in for age here.
     const viaCommand = path.join(base, 'f.boocode');

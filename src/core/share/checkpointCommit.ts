@@ -23,9 +23,10 @@ export function parseCheckpointCommit(raw: Buffer): { headers: string; fields: R
   return { headers, fields: JSON.parse(line.slice(META_PREFIX.length)) as RecordedFields, message };
 }
 
-export function rewriteCheckpointCommit(raw: Buffer, change: (fields: RecordedFields) => RecordedFields): Buffer {
+export function rewriteCheckpointCommit(raw: Buffer, change: (fields: RecordedFields) => RecordedFields, title?: string): Buffer {
   const { headers, fields, message } = parseCheckpointCommit(raw);
   const lines = message.split('\n').map((line) => (line.startsWith(META_PREFIX) ? META_PREFIX + JSON.stringify(change(fields)) : line));
+  if (title !== undefined) lines[0] = title;
   return Buffer.from(`${headers}\n\n${lines.join('\n')}`, 'utf8');
 }
 
@@ -37,4 +38,9 @@ export function treeOf(raw: Buffer): string {
 
 export function parentOf(raw: Buffer): string | null {
   return /^parent ([0-9a-f]+)$/m.exec(raw.toString('utf8'))?.[1] ?? null;
+}
+
+/** What a checkpoint commit says of the conversation (its title, prompt and label) removed, for an encrypted share. */
+export function redactCheckpointCommit(raw: Buffer): Buffer {
+  return rewriteCheckpointCommit(raw, (fields) => ({ ...fields, prompt: null, label: null }), 'BooCode: checkpoint');
 }

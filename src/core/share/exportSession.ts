@@ -6,6 +6,7 @@ import { BooError } from '../errors';
 import { assertSessionId } from '../ids';
 import { replaceFile } from '../store/journal';
 import { createBundle } from './bundle';
+import { redactCheckpointCommit } from './checkpointCommit';
 import { tooBig } from './capped';
 import { ShareContext } from './context';
 import { Encryption, seal } from './crypto';
@@ -39,6 +40,14 @@ export async function packageSession(context: ShareContext, sessionId: string, o
   const checkpoints = (await engine.list()).filter((meta) => meta.sessionId === sessionId).reverse();
   const present = new Set(checkpoints.map((meta) => meta.id));
   const plain: TranscriptJson = { ...transcript, checkpoints: transcript.checkpoints.filter((row) => present.has(row.id)) };
+  // Commit messages hold the prompt and label: with the transcript encrypted, they travel without them
+  // (the import takes them back from the transcript).
+  if (options.encryption) {
+    for (const meta of checkpoints) {
+      const raw = (await engine.git.run(['cat-file', 'commit', meta.commit])).stdout;
+      meta.commit = (await engine.git.text(['hash-object', '-t', 'commit', '-w', '--stdin'], { input: redactCheckpointCommit(raw) })).trim();
+    }
+  }
   const prerequisites = [...new Set(checkpoints.map((meta) => meta.head).filter((head): head is string => !!head))];
   const bundle = checkpoints.length && options.bundle !== false ? await createBundle(engine.git, checkpoints.map((meta) => ({ ref: meta.ref, commit: meta.commit })), prerequisites) : Buffer.alloc(0);
   if (bundle.length > options.maxBytes) throw tooBig(`The checkpoints of session ${sessionId}`, bundle.length, options.maxBytes);

@@ -8,6 +8,7 @@ import { ImportedSession } from '../store/ops';
 import { parseCheckpointCommit, parentOf, rewriteCheckpointCommit, treeOf } from './checkpointCommit';
 import { ShareContext } from './context';
 import { Quarantine } from './quarantine';
+import { sha256 } from './manifest';
 import { readTranscript, TranscriptJson } from './transcriptJson';
 
 export interface IncomingSession {
@@ -50,10 +51,15 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
     throw new BooError('refused', `${incoming.origin} was recorded in ${where(incoming.source.scope)} of its repository, this workspace is ${where(ws.scope)}; import it from the matching folder. Nothing was changed.`);
   }
   return engine.exclusive(async () => {
-    const local = await store.read((db) => readTranscript(db, sourceId));
+    const fingerprint = sha256(Buffer.from(JSON.stringify(incoming.transcript), 'utf8'));
+    const { local, importedAs } = await store.read((db) => ({
+      local: readTranscript(db, sourceId),
+      importedAs: db.exec('SELECT value FROM meta WHERE key = ?', [`imported:${sourceId}`])[0]?.values[0]?.[0] ?? null,
+    }));
     const asNew = !!local && !!options.asNew;
     if (local && !asNew) {
-      if (!sameContent(local, incoming.transcript)) {
+      // The same content imported before (the session may have gone on or been restored since), or the very session here.
+      if (importedAs !== fingerprint && !sameContent(local, incoming.transcript)) {
         throw new BooError('refused', `Session ${sourceId} already exists here with different content; add --as-new to import it under a new id. Nothing was changed.`);
       }
       return { sessionId: sourceId, sourceSessionId: sourceId, workspace: ws.root, alreadyImported: true, imported: [], skipped: [], messages: 0 };
@@ -63,6 +69,8 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
     try {
       if (incoming.pack) await quarantine.run(['index-pack', '--stdin'], { input: incoming.pack });
       const skipped: SkippedCheckpoint[] = [];
+      const rows = new Map(incoming.transcript.checkpoints.map((row) => [row.id, row]));
+      const prompts = new Map(incoming.transcript.messages.map((m) => [m.id, m.text]));
       const prepared: Prepared[] = [];
       for (const checkpoint of incoming.checkpoints) {
         const reason = await missingObjects(quarantine, checkpoint.commit);
@@ -75,8 +83,12 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
         if (fields.id !== checkpoint.id || fields.session !== sourceId) {
           throw new BooError('refused', `${incoming.origin}: checkpoint ${checkpoint.id} does not belong to session ${sourceId}; nothing was imported.`);
         }
+        const row = rows.get(checkpoint.id);
         const rebased = rewriteCheckpointCommit(raw, (recorded) => ({
           ...recorded,
+          // Taken back from the transcript when an encrypted share left them out of the commit.
+          prompt: recorded.prompt ?? (recorded.anchor ? prompts.get(recorded.anchor)?.slice(0, 2000) ?? null : null),
+          label: recorded.label ?? row?.label ?? null,
           id: ids.checkpoint(recorded.id),
           session: ids.session,
           anchor: recorded.anchor === null ? null : ids.message(recorded.anchor),
@@ -86,7 +98,7 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
         prepared.push({ id: ids.checkpoint(checkpoint.id), sourceId: checkpoint.id, commit });
       }
       await refuseTakenIds(context, prepared);
-      const op = importOp(incoming.transcript, ids, prepared, ws.root);
+      const op = { ...importOp(incoming.transcript, ids, prepared, ws.root), fingerprint };
       // Both legs ready: objects in, refs in one transaction, then the transcript in one journal line.
       quarantine.migrate();
       if (prepared.length > 0) {

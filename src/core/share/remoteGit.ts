@@ -13,14 +13,19 @@ export interface RemoteOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+const NEVER_NEEDED = ['EDITOR', 'VISUAL', 'PAGER', 'PREFIX'];
+
 export function remoteGit(ws: Workspace, options: RemoteOptions = {}): SimpleGit {
   // GIT_DIR and GIT_WORK_TREE name the repository explicitly, as `--git-dir`/`--work-tree` do for `Git`.
   const { env, config } = gitSetup(options.env ?? process.env, { env: { GIT_DIR: ws.gitDir, GIT_WORK_TREE: ws.topLevel } });
+  // Push and fetch never open an editor or a pager: those variables are dropped, not passed on.
+  for (const key of NEVER_NEEDED) delete env[key];
   const git = simpleGit({
     baseDir: ws.topLevel,
     config,
     allowConfig: config.map((entry) => entry.slice(0, entry.indexOf('=')).toLowerCase()),
-    allowEnvironment: Object.keys(env).filter((key) => key.startsWith('GIT_')),
+    // Ours (set above) and the person's own credential prompt, which an https or ssh remote may need.
+    allowEnvironment: Object.keys(env).filter((key) => key.startsWith('GIT_') || key === 'SSH_ASKPASS'),
     timeout: { block: options.timeoutMs ?? 120_000 },
     progress: options.onProgress,
     abort: options.signal,

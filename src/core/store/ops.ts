@@ -52,6 +52,8 @@ export interface ImportedSession {
   messages: MessageRow[];
   checkpoints: CheckpointRow[];
   restores: { id: string; checkpoint: string; safety: string | null; mode: string; at: number; undoneAt: number | null; payload: string }[];
+  /** sha256 of the transcript as it came in: importing the same again is a no-op. */
+  fingerprint?: string;
 }
 
 const run = (db: Database, sql: string, params: SqlValue[]) => db.run(sql, params);
@@ -115,6 +117,7 @@ export function applyOp(db: Database, op: Op): void {
       ]);
       for (const message of op.messages) insertMessage(db, message);
       for (const checkpoint of op.checkpoints) insertCheckpoint(db, checkpoint);
+      if (op.fingerprint) run(db, 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [`imported:${session.id}`, op.fingerprint]);
       // Imported restores are history only: marked imported (and undone), so `undo` here never reaches one.
       for (const restore of op.restores) {
         run(
