@@ -4,6 +4,10 @@ import { spawnSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { maxBytesOf } from '../../src/core/share/capped';
+import { withShareContext } from '../../src/core/share/context';
+import { importFile } from '../../src/core/share/importFile';
+import { sha256 } from '../../src/core/share/manifest';
 import { CLI, cleanupTemps, cli, cliJson, git, read, tempDir, write } from './helpers';
 
 /** A bare remote and a first clone with one pushed commit. */
@@ -278,5 +282,47 @@ describe('boocode export and import', () => {
     assert.deepEqual(cliJson(['sessions', '-C', carol]), []);
     cliJson(['import', viaCommand, '-C', carol, '--decrypt-command', 'base64 -d']);
     assert.equal(cliJson(['transcript', '-C', carol, '--session', 'sess-5'])[0].text, 'the password is hunter2');
+  });
+
+  it('takes the checkpoint refs back when the transcript cannot be written: both legs or neither', async () => {
+    const { remote, first, base } = remoteAndClone();
+    turn(first, 'sess-6', 'a prompt', 'a reply');
+    const file = path.join(base, 'g.boocode');
+    cliJson(['export', 'sess-6', '-C', first, '-o', file]);
+    const bob = clone(remote, path.join(base, 'bob'));
+    const before = snapshot(bob);
+    // Another live process holds Bob's transcript for longer than the import waits.
+    const lock = path.join(bob, '.git/boocode/transcript.lock');
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: require('os').hostname(), at: Date.now() }));
+    await assert.rejects(
+      withShareContext(bob, { lockTimeoutMs: 300, onNotice: () => undefined }, (context) => importFile(context, file, { maxBytes: maxBytesOf(undefined) })),
+      /The transcript of .* could not be written \(The transcript is busy.*\); nothing was imported\./,
+    );
+    fs.rmSync(lock);
+    assert.deepEqual(snapshot(bob), before, 'no refs, no transcript rows');
+    // Once the transcript is free, the same file imports whole.
+    assert.equal(cliJson(['import', file, '-C', bob]).imported.length, 1);
+  });
+
+  it('refuses an encrypted transcript altered after encryption even when the manifest was made to match', () => {
+    const { remote, first, base } = remoteAndClone();
+    turn(first, 'sess-7', 'secret prompt', 'ok');
+    const key = path.join(base, 'k');
+    fs.writeFileSync(key, 'k3y');
+    const file = path.join(base, 'h.boocode');
+    cliJson(['export', 'sess-7', '-C', first, '-o', file, '--encrypt', '--key-file', key]);
+    // Flip a ciphertext byte and recompute the transcript's sha256: only the cipher's tag can tell.
+    const data = fs.readFileSync(file);
+    data[data.length - 3] ^= 0x40;
+    const forged = path.join(base, 'forged.boocode');
+    fs.writeFileSync(forged, data);
+    const size = JSON.parse(data.subarray(data.indexOf(10, 16) + 1).toString().split('\n')[0]).parts.transcript.size;
+    withManifest(forged, (manifest) => (manifest.parts.transcript.sha256 = sha256(data.subarray(data.length - size))), forged);
+    const bob = clone(remote, path.join(base, 'bob'));
+    const result = cli(['import', forged, '-C', bob, '--key-file', key]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /forged\.boocode: the transcript could not be decrypted with .* \(wrong key, or the file was altered\); nothing was imported\./);
+    assert.equal(git(bob, 'for-each-ref', 'refs/boocode/'), '');
   });
 });
