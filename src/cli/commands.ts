@@ -51,6 +51,23 @@ function required(args: ParsedArgs, flag: string, what: string): string {
   return value;
 }
 
+/** A checkpoint id that is one of a fetched shared session's: say how to bring it in, rather than "no such checkpoint". */
+async function explainShared<T>(args: ParsedArgs, io: CliIO, task: Promise<T>): Promise<T> {
+  try {
+    return await task;
+  } catch (error) {
+    const ids = [...args.positionals.slice(0, 1), ...(args.values.has('--to') ? [args.values.get('--to') as string] : [])];
+    if (!(error instanceof BooError) || error.code !== 'not-found' || !/^No checkpoint /.test(error.message)) throw error;
+    const root = path.resolve(io.cwd, args.values.get('-C') ?? '.');
+    const shared = (await sharedIn(root, io, listSharedCheckpoints)).find((checkpoint) => ids.includes(checkpoint.id));
+    if (!shared) throw error;
+    throw new BooError(
+      'not-found',
+      `Checkpoint ${shared.id} is in ${shared.shared}'s shared session ${shared.sessionId}; bring it in with \`boocode import shared:${shared.shared}/${shared.sessionId}\`, then try again. Nothing was changed.`,
+    );
+  }
+}
+
 /** Sessions and checkpoints others shared (fetched with `boocode fetch`); none when nothing was ever fetched. */
 async function sharedIn<T>(root: string, io: CliIO, read: (context: ShareContext) => Promise<T[]>): Promise<T[]> {
   return withShareContext(root, { onNotice: (line) => io.stderr(`boocode: ${line}\n`) }, async (context) => (hasSharedRefs(context.ws.commonDir) ? read(context) : []));
@@ -106,22 +123,22 @@ export const COMMANDS: Record<string, Command> = {
     values: [...WORKSPACE, '--to'],
     switches: ['--json'],
     run: (args, io) =>
-      withStore(args, io, async (store) => {
+      explainShared(args, io, withStore(args, io, async (store) => {
         const changes = await store.diff(one(args, 'checkpoint id'), args.values.get('--to'));
         return print(io, args, changes, () => formatChanges(changes));
-      }),
+      })),
   },
   show: {
     usage: 'show ID PATH [-C DIR]',
     summary: "Print a file's contents at a checkpoint.",
     values: WORKSPACE,
     run: (args, io) =>
-      withStore(args, io, async (store) => {
+      explainShared(args, io, withStore(args, io, async (store) => {
         if (args.positionals.length !== 2) throw new BooError('usage', 'Give a checkpoint id and a file path.');
         const bytes = await store.fileAt(args.positionals[0], args.positionals[1]);
         process.stdout.write(bytes);
         return 0;
-      }),
+      })),
   },
   restore: {
     usage: 'restore ID [-C DIR] [--session ID] [--files-only | --transcript-only] [--yes] [--json]',
@@ -129,7 +146,7 @@ export const COMMANDS: Record<string, Command> = {
     values: [...WORKSPACE, '--session'],
     switches: ['--files-only', '--transcript-only', '--yes', '--json'],
     run: (args, io) =>
-      withStore(args, io, async (store) => {
+      explainShared(args, io, withStore(args, io, async (store) => {
         const id = one(args, 'checkpoint id');
         if (args.switches.has('--files-only') && args.switches.has('--transcript-only')) {
           throw new BooError('usage', 'Choose one of --files-only and --transcript-only.');
@@ -150,7 +167,7 @@ export const COMMANDS: Record<string, Command> = {
         }
         const outcome = await store.restore(id, { sessionId, mode });
         return print(io, args, outcome, () => formatRestore(outcome));
-      }),
+      })),
   },
   undo: {
     usage: 'undo [-C DIR] [--json]',

@@ -99,7 +99,7 @@ export const SHARE_COMMANDS: Record<string, Command> = {
       }),
   },
   push: {
-    usage: 'push REMOTE [SESSION…] [-C DIR] [--as NAME] [--encrypt (--key-file F | --encrypt-command CMD)] [--yes] [--json]',
+    usage: 'push REMOTE [SESSION…] [-C DIR] [--as NAME] [--encrypt (--key-file F | --encrypt-command CMD)] [--max-size MB] [--yes] [--json]',
     summary:
       'Share sessions (default: all) through a git remote under refs/boocode/shared/NAME/SESSION/: their checkpoint commits and the transcript as a blob in a commit. Says what it will send and how big first; `git push --all` never sends these refs.',
     values: ['-C', '--as', '--max-size', ...ENCRYPTION_FLAGS],
@@ -121,7 +121,7 @@ export const SHARE_COMMANDS: Record<string, Command> = {
             return 1;
           }
         }
-        const result = await runPush(context, plan, { onProgress: progressLine(io) });
+        const result = await cancellable((signal) => runPush(context, plan, { onProgress: progressLine(io), signal }));
         return print(io, args, { ...plan, ...result }, () => `Shared ${plan.sessions.length} session(s) on ${remote} as ${plan.user}.\n`);
       }),
   },
@@ -133,7 +133,7 @@ export const SHARE_COMMANDS: Record<string, Command> = {
     run: (args, io) =>
       withContext(args, io, async (context) => {
         const remote = oneArg(args, 'remote');
-        const shared = await fetchShared(context, remote, { onProgress: progressLine(io) });
+        const shared = await cancellable((signal) => fetchShared(context, remote, { onProgress: progressLine(io), signal }));
         return print(io, args, shared, () =>
           shared.length === 0 ? `No shared sessions on ${remote}.\n` : shared.map((s) => `${s.shared}/${s.id}  ${s.agent ?? '-'}  ${s.checkpoints} checkpoint(s)${s.encrypted ? '  (encrypted)' : ''}  ${s.title ?? ''}`.trimEnd()).join('\n') + '\n',
         );
@@ -147,6 +147,21 @@ function describePush(plan: PushPlan): string {
   lines.push(`  at most ${plan.objects} object(s), ${formatBytes(plan.bytes)} on disk`);
   if (plan.historyCommits > 0) lines.push(`  including ${plan.historyCommits} commit(s) of your own history the remote may not have (the checkpoints sit on them)`);
   return lines.join('\n') + '\n';
+}
+
+/** Ctrl-C stops git (simple-git's abort) and ends with one line instead of a half-written progress bar. */
+async function cancellable<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  try {
+    return await task(controller.signal);
+  } catch (error) {
+    if (controller.signal.aborted) throw new BooError('refused', 'Stopped (Ctrl-C); the remote keeps what it had fully received, nothing local changed.');
+    throw error;
+  } finally {
+    process.off('SIGINT', stop);
+  }
 }
 
 function progressLine(io: CliIO): (event: { stage: string; progress: number }) => void {

@@ -4,6 +4,7 @@ import { spawnSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { COMMANDS } from '../../src/cli/commands';
 import { maxBytesOf } from '../../src/core/share/capped';
 import { withShareContext } from '../../src/core/share/context';
 import { importFile } from '../../src/core/share/importFile';
@@ -324,5 +325,17 @@ describe('boocode export and import', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /forged\.boocode: the transcript could not be decrypted with .* \(wrong key, or the file was altered\); nothing was imported\./);
     assert.equal(git(bob, 'for-each-ref', 'refs/boocode/'), '');
+  });
+
+  it('keeps --help true: the share commands are listed, and each names every option it accepts', () => {
+    const help = cli(['--help']).stdout;
+    for (const name of ['export', 'import', 'push', 'fetch']) {
+      assert.match(help, new RegExp(`boocode ${name} `));
+      const command = COMMANDS[name];
+      for (const flag of [...(command.values ?? []), ...(command.switches ?? [])]) assert.ok(command.usage.includes(flag), `${name} usage names ${flag}`);
+      const own = cli([name, '--help']);
+      assert.equal(own.code, 0);
+      assert.equal(own.stdout.split('\n')[0], `Usage: boocode ${command.usage}`);
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Sharing through a real bare repository (file://): Alice pushes, Bob fetches, lists, compares,
 // imports and restores; plain `git push --all` never carries our refs.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CLI, cleanupTemps, cli, cliJson, git, read, tempDir, write } from './helpers';
@@ -76,6 +76,12 @@ describe('boocode push and fetch', () => {
     assert.deepEqual(listed.map((c: any) => [c.id, c.shared]), [[two, 'alice'], [one, 'alice']]);
     assert.match(cli(['list', '-C', bob]).stdout, /Before: now document it {2}\[shared by alice: ses_abc\]/);
 
+    // Restoring one before importing says how to bring it in, and changes nothing.
+    const early = cli(['restore', two, '-C', bob, '--yes']);
+    assert.equal(early.code, 1);
+    assert.match(early.stderr, new RegExp(`Checkpoint ${two} is in alice's shared session ses_abc; bring it in with \`boocode import shared:alice/ses_abc\``));
+    assert.equal(read(bob, 'src/app.js'), 'console.log(1);\n');
+
     // Import it, then compare and restore like any checkpoint of Bob's.
     const imported = cliJson(['import', 'shared:alice/ses_abc', '-C', bob]);
     assert.deepEqual(imported.imported, [one, two]);
@@ -111,5 +117,38 @@ describe('boocode push and fetch', () => {
     assert.equal(git(bob, 'for-each-ref', 'refs/boocode/checkpoints/'), '', 'nothing imported');
     cliJson(['import', 'shared:alice/ses_secret', '-C', bob, '--key-file', key]);
     assert.equal(cliJson(['transcript', '-C', bob, '--session', 'ses_secret'])[0].text, 'the token is s3cr3t-t0ken');
+  });
+
+  it('says in one line when the remote cannot be reached, and shares nothing', () => {
+    const { base, alice } = setUp();
+    turn(alice, 'ses_x', 'p', 'r');
+    const result = cli(['push', `file://${path.join(base, 'nowhere.git')}`, '-C', alice, '--yes']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr.trim().split('\n').pop() as string, /^boocode: git push to file:\/\/.*nowhere\.git failed: .*; nothing more was shared\.$/);
+    const option = cli(['push', '--upload-pack=evil', '-C', alice, '--yes']);
+    assert.equal(option.code, 2, 'a remote that looks like an option is refused before git runs');
+  });
+
+  describe('over git:// (a git daemon on loopback)', () => {
+    let daemon: ChildProcess | null = null;
+    afterEach(() => {
+      daemon?.kill();
+      daemon = null;
+    });
+
+    it('pushes and fetches through the daemon like through a file:// remote', async function () {
+      const { base, alice, bob } = setUp();
+      const port = 20000 + Math.floor(Math.random() * 20000);
+      daemon = spawn('git', ['daemon', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${base}`, '--export-all', '--enable=receive-pack', '--reuseaddr', base], { stdio: 'ignore' });
+      const url = `git://127.0.0.1:${port}/remote.git`;
+      for (let tries = 0; spawnSync('git', ['ls-remote', url]).status !== 0; tries++) {
+        if (tries > 50) this.skip();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const one = turn(alice, 'ses_net', 'over the network', 'ok');
+      cliJson(['push', url, '-C', alice, '--as', 'alice', '--yes']);
+      assert.deepEqual(cliJson(['fetch', url, '-C', bob]).map((s: any) => [s.id, s.shared]), [['ses_net', 'alice']]);
+      assert.deepEqual(cliJson(['import', 'shared:alice/ses_net', '-C', bob]).imported, [one]);
+    });
   });
 });

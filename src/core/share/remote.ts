@@ -1,6 +1,7 @@
 // `boocode push` and `boocode fetch`: sessions shared through a git remote the person already has.
 // Checkpoint commits go as they are; the transcript goes as a blob in a commit of its own.
 import { BooError } from '../errors';
+import { firstErrorLine } from '../git';
 import { assertCheckpointId } from '../ids';
 import { ShareContext } from './context';
 import { Encryption, unseal } from './crypto';
@@ -63,15 +64,31 @@ export async function planPush(
 
 export async function runPush(context: ShareContext, plan: PushPlan, options: RemoteOptions = {}): Promise<{ pushed: number }> {
   // '+': a transcript commit replaces the previous one; the namespace is the sharer's own.
-  await remoteGit(context.ws, options).push([plan.remote, ...plan.refspecs.map((spec) => `+${spec}`)]);
+  await remoteGit(context.ws, options)
+    .push([plan.remote, ...plan.refspecs.map((spec) => `+${spec}`)])
+    .catch(remoteFailure(`git push to ${plan.remote}`, 'nothing more was shared'));
   return { pushed: plan.refspecs.length };
 }
 
 export async function fetchShared(context: ShareContext, remote: string, options: RemoteOptions = {}): Promise<SharedSession[]> {
   assertRemote(remote);
-  await remoteGit(context.ws, options).fetch([remote, `+${SHARED_REFS}*:${SHARED_REFS}*`]);
+  await remoteGit(context.ws, options)
+    .fetch([remote, `+${SHARED_REFS}*:${SHARED_REFS}*`])
+    .catch(remoteFailure(`git fetch from ${remote}`, 'nothing was changed here'));
   return listShared(context);
 }
+
+/** simple-git's error (git's stderr, or its own timeout) as one line that says what happened. */
+function remoteFailure(what: string, outcome: string) {
+  return (error: unknown): never => {
+    if (isAbort(error)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    const line = /timeout/i.test(message) && !/fatal/.test(message) ? 'git said nothing for 2 minutes (timed out)' : firstErrorLine(message, 'failed');
+    throw new BooError('git-failed', `${what} failed: ${line}; ${outcome}.`);
+  };
+}
+
+const isAbort = (error: unknown) => (error as { task?: unknown; message?: string })?.message?.includes('Abort') ?? false;
 
 export interface SharedSession {
   id: string;
