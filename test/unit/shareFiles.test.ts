@@ -1,6 +1,6 @@
 // Export and import with real repositories: two clones of one bare remote stand for two machines.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -337,5 +337,27 @@ describe('boocode export and import', () => {
       assert.equal(own.code, 0);
       assert.equal(own.stdout.split('\n')[0], `Usage: boocode ${command.usage}`);
     }
+  });
+
+  it('skips a checkpoint whose metadata would make a restore reach outside the workspace', () => {
+    const { remote, first, base } = remoteAndClone();
+    const good = turn(first, 'sess-8', 'fine', 'ok');
+    const bad = turn(first, 'sess-8', 'crafted', 'ok');
+    // Someone edits the second checkpoint's metadata by hand before sharing it.
+    const ref = `refs/boocode/checkpoints/${bad}`;
+    const raw = git(first, 'cat-file', 'commit', ref);
+    const crafted = raw.replace(/^boocode: (.*)$/m, (_, json) => `boocode: ${JSON.stringify({ ...JSON.parse(json), emptyFolders: [['../escaped', 0o755]] })}`);
+    const commit = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], { cwd: first, input: crafted + '\n' }).toString().trim();
+    git(first, 'update-ref', ref, commit);
+    const file = path.join(base, 'i.boocode');
+    cliJson(['export', 'sess-8', '-C', first, '-o', file]);
+
+    const bob = clone(remote, path.join(base, 'bob'));
+    const result = cli(['import', file, '-C', bob, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout).imported, [good]);
+    assert.match(result.stderr, new RegExp(`checkpoint ${bad} was skipped: its metadata names a path outside the workspace`));
+    assert.deepEqual(cliJson(['list', '-C', bob]).map((c: { id: string }) => c.id), [good]);
+    assert.equal(fs.existsSync(path.join(base, 'escaped')), false);
   });
 });

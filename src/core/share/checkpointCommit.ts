@@ -44,3 +44,35 @@ export function parentOf(raw: Buffer): string | null {
 export function redactCheckpointCommit(raw: Buffer): Buffer {
   return rewriteCheckpointCommit(raw, (fields) => ({ ...fields, prompt: null, label: null }), 'BooCode: checkpoint');
 }
+
+const KINDS = new Set(['turn', 'manual', 'safety']);
+
+/** A path recorded in foreign metadata: relative, inside the workspace, never into `.git`. */
+function safeRecordedPath(value: unknown): boolean {
+  if (typeof value !== 'string' || value === '' || value.includes('\0') || value.startsWith('/')) return false;
+  const parts = value.split('/');
+  return parts.every((part) => part !== '' && part !== '.' && part !== '..') && parts[0] !== '.git';
+}
+
+const isPerm = (value: unknown) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 0o7777;
+
+/**
+ * Why metadata from elsewhere cannot be trusted by a restore here (a path that leaves the
+ * workspace, a mode that is not one), or null. A restore creates the empty folders and sets the
+ * modes it names, so they are checked before a checkpoint from another machine is let in.
+ */
+export function unsafeMetadata(fields: RecordedFields): string | null {
+  if (fields.v !== 2 || !KINDS.has(String(fields.kind)) || !Number.isInteger(fields.createdAt)) return 'its metadata is not of this BooCode version';
+  const pairs = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : value === undefined || value === null ? [] : null);
+  for (const key of ['modes', 'emptyFolders'] as const) {
+    const list = pairs(fields[key]);
+    if (!list) return `its ${key} are not a list`;
+    for (const entry of list) {
+      if (!Array.isArray(entry) || !safeRecordedPath(entry[0]) || !isPerm(entry[1])) return `its metadata names a path outside the workspace or a bad mode (${JSON.stringify(entry).slice(0, 80)})`;
+    }
+  }
+  const skipped = pairs(fields.skipped);
+  if (!skipped || skipped.some((entry) => !safeRecordedPath((entry as { path?: unknown })?.path))) return 'its list of left-out files names a path outside the workspace';
+  if (fields.umask !== undefined && fields.umask !== null && !isPerm(fields.umask)) return 'its umask is not one';
+  return null;
+}

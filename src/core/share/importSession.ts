@@ -5,7 +5,7 @@ import { CHECKPOINT_REFS, DROPPED_REFS } from '../engine';
 import { BooError, describeError } from '../errors';
 import { assertCheckpointId, newSessionId, newTimeId, timeOfId } from '../ids';
 import { ImportedSession } from '../store/ops';
-import { parseCheckpointCommit, parentOf, rewriteCheckpointCommit, treeOf } from './checkpointCommit';
+import { parseCheckpointCommit, parentOf, rewriteCheckpointCommit, treeOf, unsafeMetadata } from './checkpointCommit';
 import { ShareContext } from './context';
 import { Quarantine } from './quarantine';
 import { sha256 } from './manifest';
@@ -46,7 +46,7 @@ interface Prepared {
 export async function importSession(context: ShareContext, incoming: IncomingSession, options: { asNew?: boolean } = {}): Promise<ImportResult> {
   const { ws, engine, store } = context;
   const sourceId = incoming.transcript.session.id;
-  if (incoming.source.kind === 'git' && ws.kind === 'git' && incoming.source.scope !== ws.scope) {
+  if (incoming.source.scope !== ws.scope) {
     const where = (scope: string) => (scope ? `folder ${scope}` : 'the top level');
     throw new BooError('refused', `${incoming.origin} was recorded in ${where(incoming.source.scope)} of its repository, this workspace is ${where(ws.scope)}; import it from the matching folder. Nothing was changed.`);
   }
@@ -67,7 +67,9 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
     const ids = idMap(incoming, asNew);
     const quarantine = new Quarantine(ws, engine.git);
     try {
-      if (incoming.pack) await quarantine.run(['index-pack', '--stdin'], { input: incoming.pack });
+      // git's fsck checks on every object (no tree entry named .. or .git, no bad mode); not --strict,
+      // which would also want every parent here and so refuse the whole file for one missing checkpoint.
+      if (incoming.pack) await quarantine.run(['index-pack', '--fsck-objects', '--stdin'], { input: incoming.pack });
       const skipped: SkippedCheckpoint[] = [];
       const rows = new Map(incoming.transcript.checkpoints.map((row) => [row.id, row]));
       const prompts = new Map(incoming.transcript.messages.map((m) => [m.id, m.text]));
@@ -82,6 +84,11 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
         const { fields } = parseCheckpointCommit(raw);
         if (fields.id !== checkpoint.id || fields.session !== sourceId) {
           throw new BooError('refused', `${incoming.origin}: checkpoint ${checkpoint.id} does not belong to session ${sourceId}; nothing was imported.`);
+        }
+        const unsafe = unsafeMetadata(fields);
+        if (unsafe) {
+          skipped.push({ id: checkpoint.id, reason: unsafe });
+          continue;
         }
         const row = rows.get(checkpoint.id);
         const rebased = rewriteCheckpointCommit(raw, (recorded) => ({

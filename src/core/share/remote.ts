@@ -72,7 +72,8 @@ export async function runPush(context: ShareContext, plan: PushPlan, options: Re
 
 export async function fetchShared(context: ShareContext, remote: string, options: RemoteOptions = {}): Promise<SharedSession[]> {
   assertRemote(remote);
-  await remoteGit(context.ws, options)
+  // Objects from elsewhere get git's fsck checks, as an import's pack does.
+  await remoteGit(context.ws, { ...options, config: ['fetch.fsckObjects=true'] })
     .fetch([remote, `+${SHARED_REFS}*:${SHARED_REFS}*`])
     .catch(remoteFailure(`git fetch from ${remote}`, 'nothing was changed here'));
   return listShared(context);

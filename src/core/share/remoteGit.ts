@@ -11,13 +11,15 @@ export interface RemoteOptions {
   onProgress?: (event: SimpleGitProgressEvent) => void;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** Settings for this call on top of the safe ones. */
+  config?: string[];
 }
 
 const NEVER_NEEDED = ['EDITOR', 'VISUAL', 'PAGER', 'PREFIX'];
 
 export function remoteGit(ws: Workspace, options: RemoteOptions = {}): SimpleGit {
   // GIT_DIR and GIT_WORK_TREE name the repository explicitly, as `--git-dir`/`--work-tree` do for `Git`.
-  const { env, config } = gitSetup(options.env ?? process.env, { env: { GIT_DIR: ws.gitDir, GIT_WORK_TREE: ws.topLevel } });
+  const { env, config } = gitSetup(options.env ?? process.env, { env: { GIT_DIR: ws.gitDir, GIT_WORK_TREE: ws.topLevel }, config: options.config });
   // Push and fetch never open an editor or a pager: those variables are dropped, not passed on.
   for (const key of NEVER_NEEDED) delete env[key];
   const git = simpleGit({
