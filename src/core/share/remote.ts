@@ -8,7 +8,7 @@ import { Encryption, unseal } from './crypto';
 import { packageSession } from './exportSession';
 import { IncomingSession } from './importSession';
 import { checkManifest, Manifest } from './manifest';
-import { remoteGit, RemoteOptions } from './remoteGit';
+import { checkGitVersion, remoteGit, RemoteOptions } from './remoteGit';
 import { assertRemote, assertUser, parseSharedRef, sessionComponent, sessionPrefix, SHARED_REFS } from './sharedRefs';
 import { parseTranscript } from './transcriptJson';
 
@@ -64,7 +64,9 @@ export async function planPush(
 
 export async function runPush(context: ShareContext, plan: PushPlan, options: RemoteOptions = {}): Promise<{ pushed: number }> {
   // '+': a transcript commit replaces the previous one; the namespace is the sharer's own.
-  await remoteGit(context.ws, options)
+  const git = remoteGit(context.ws, options);
+  await checkGitVersion(git);
+  await git
     .push([plan.remote, ...plan.refspecs.map((spec) => `+${spec}`)])
     .catch(remoteFailure(`git push to ${plan.remote}`, 'nothing more was shared'));
   return { pushed: plan.refspecs.length };
@@ -73,7 +75,9 @@ export async function runPush(context: ShareContext, plan: PushPlan, options: Re
 export async function fetchShared(context: ShareContext, remote: string, options: RemoteOptions = {}): Promise<SharedSession[]> {
   assertRemote(remote);
   // Objects from elsewhere get git's fsck checks, as an import's pack does.
-  await remoteGit(context.ws, { ...options, config: ['fetch.fsckObjects=true'] })
+  const git = remoteGit(context.ws, { ...options, config: ['fetch.fsckObjects=true'] });
+  await checkGitVersion(git);
+  await git
     .fetch([remote, `+${SHARED_REFS}*:${SHARED_REFS}*`])
     .catch(remoteFailure(`git fetch from ${remote}`, 'nothing was changed here'));
   return listShared(context);

@@ -2,6 +2,7 @@
 // with the same clean environment and safe configuration as our `Git` class (gitSetup), and its
 // guards are told exactly which of those settings and variables are ours to pass.
 import { simpleGit, SimpleGit, SimpleGitProgressEvent } from 'simple-git';
+import { BooError } from '../errors';
 import { gitSetup } from '../git';
 import { Workspace } from '../workspace';
 
@@ -34,4 +35,20 @@ export function remoteGit(ws: Workspace, options: RemoteOptions = {}): SimpleGit
     maxConcurrentProcesses: 2,
   });
   return git.env(env);
+}
+
+/** The oldest git the remote work is tested with (the same floor as the rest of BooCode). */
+const MINIMUM = { major: 2, minor: 30 };
+
+/** Checks once per process that git is installed and new enough, through simple-git's own version task. */
+let checked: Promise<void> | null = null;
+
+export function checkGitVersion(git: SimpleGit): Promise<void> {
+  checked ??= git.version().then((version) => {
+    if (!version.installed) throw new BooError('git-failed', 'git was not found on PATH; install git 2.30 or later and try again.');
+    if (version.major < MINIMUM.major || (version.major === MINIMUM.major && version.minor < MINIMUM.minor)) {
+      throw new BooError('git-failed', `git ${version.major}.${version.minor} is too old to share sessions; install git 2.30 or later.`);
+    }
+  });
+  return checked;
 }
