@@ -360,4 +360,25 @@ describe('boocode export and import', () => {
     assert.deepEqual(cliJson(['list', '-C', bob]).map((c: { id: string }) => c.id), [good]);
     assert.equal(fs.existsSync(path.join(base, 'escaped')), false);
   });
+
+  it('into a linked worktree of the same repository: the ids are taken there, so --as-new brings a copy', () => {
+    const { first, base } = remoteAndClone();
+    const id = turn(first, 'sess-9', 'in the main worktree', 'ok');
+    const file = path.join(base, 'j.boocode');
+    cliJson(['export', 'sess-9', '-C', first, '-o', file]);
+    const other = path.join(base, 'alice-other');
+    git(first, 'worktree', 'add', '-q', other, '-b', 'other');
+    const refsBefore = git(first, 'for-each-ref', 'refs/boocode/');
+    const clash = cli(['import', file, '-C', other]);
+    assert.equal(clash.code, 1);
+    assert.match(clash.stderr, new RegExp(`Checkpoint ${id} already exists in this repository .*add --as-new`));
+    assert.equal(git(first, 'for-each-ref', 'refs/boocode/'), refsBefore);
+    assert.deepEqual(cliJson(['sessions', '-C', other]), []);
+    const copy = cliJson(['import', file, '-C', other, '--as-new']);
+    assert.notEqual(copy.sessionId, 'sess-9');
+    assert.equal(copy.imported.length, 1);
+    assert.notEqual(copy.imported[0], id);
+    assert.deepEqual(cliJson(['list', '-C', other]).map((c: { id: string }) => c.id), copy.imported);
+    assert.deepEqual(cliJson(['list', '-C', first]).map((c: { id: string }) => c.id), [id], 'the main worktree lists only its own');
+  });
 });

@@ -56,7 +56,8 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
       local: readTranscript(db, sourceId),
       importedAs: db.exec('SELECT value FROM meta WHERE key = ?', [`imported:${sourceId}`])[0]?.values[0]?.[0] ?? null,
     }));
-    const asNew = !!local && !!options.asNew;
+    // --as-new: new session, message and checkpoint ids, whether the old ones clash with a session or with refs.
+    const asNew = !!options.asNew;
     if (local && !asNew) {
       // The same content imported before (the session may have gone on or been restored since), or the very session here.
       if (importedAs !== fingerprint && !sameContent(local, incoming.transcript)) {
