@@ -13,6 +13,7 @@ import { SHARE_COMMANDS } from './shareCommands';
 import { ShareContext, withShareContext } from '../core/share/context';
 import { listShared, listSharedCheckpoints } from '../core/share/remote';
 import { hasSharedRefs } from '../core/share/sharedRefs';
+import { diffWithShared } from '../core/share/sharedDiff';
 
 export interface Command {
   usage: string;
@@ -123,10 +124,18 @@ export const COMMANDS: Record<string, Command> = {
     values: [...WORKSPACE, '--to'],
     switches: ['--json'],
     run: (args, io) =>
-      explainShared(args, io, withStore(args, io, async (store) => {
-        const changes = await store.diff(one(args, 'checkpoint id'), args.values.get('--to'));
+      withStore(args, io, async (store) => {
+        const id = one(args, 'checkpoint id');
+        const to = args.values.get('--to');
+        const changes = await store.diff(id, to).catch(async (error) => {
+          // A checkpoint someone shared (fetched, not imported) can be compared with too.
+          if (!(error instanceof BooError) || error.code !== 'not-found') throw error;
+          const shared = await withShareContext(store.root, { onNotice: (line) => io.stderr(`boocode: ${line}\n`) }, (context) => diffWithShared(context, id, to));
+          if (!shared) throw error;
+          return shared;
+        });
         return print(io, args, changes, () => formatChanges(changes));
-      })),
+      }),
   },
   show: {
     usage: 'show ID PATH [-C DIR]',

@@ -76,6 +76,12 @@ describe('boocode push and fetch', () => {
     assert.deepEqual(listed.map((c: any) => [c.id, c.shared]), [[two, 'alice'], [one, 'alice']]);
     assert.match(cli(['list', '-C', bob]).stdout, /Before: now document it {2}\[shared by alice: ses_abc\]/);
 
+    // Compare with them before importing: against the files now, and between two of them.
+    assert.deepEqual(cliJson(['diff', one, '--to', two, '-C', bob]).map((c: any) => `${c.status} ${c.path}`).sort(), ['added docs/new.md', 'modified src/app.js']);
+    write(bob, 'bob.txt', 'bob was here\n');
+    assert.deepEqual(cliJson(['diff', one, '-C', bob]).map((c: any) => `${c.status} ${c.path}`).sort(), ['added bob.txt']);
+    fs.rmSync(path.join(bob, 'bob.txt'));
+
     // Restoring one before importing says how to bring it in, and changes nothing.
     const early = cli(['restore', two, '-C', bob, '--yes']);
     assert.equal(early.code, 1);
