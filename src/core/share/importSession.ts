@@ -118,6 +118,9 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
           if (db.exec('SELECT 1 FROM sessions WHERE id = ?', [ids.session])[0]) {
             throw new BooError('refused', `Session ${ids.session} appeared here while importing; run the import again.`);
           }
+          // A message id another session here already uses would be silently dropped: refuse instead.
+          const taken = op.messages.find((m) => db.exec('SELECT 1 FROM messages WHERE id = ?', [m.id])[0]);
+          if (taken) throw new BooError('refused', `message ${taken.id} already belongs to another session here; add --as-new`);
           return { result: null, ops: [{ op: 'importSession' as const, ...op }] };
         });
       } catch (error) {
