@@ -1,6 +1,5 @@
 // The `boocode` commands: one table, each entry its flags, usage line and handler.
 import * as path from 'path';
-import * as readline from 'readline';
 import { BooError } from '../core/errors';
 import { assertCheckpointId } from '../core/ids';
 import { Checkpoints, openCheckpoints } from '../core/service';
@@ -8,6 +7,7 @@ import { RestoreMode } from '../core/types';
 import { parseArgs, parseCount, ParsedArgs } from './args';
 import { formatBytes, formatChanges, formatList, formatPlan, formatRestore, formatSessions, formatSharedCheckpoints, formatSharedSessions, formatTranscript } from './format';
 import { runHookCommand, runHooksCommand } from './hookCommands';
+import { confirm, one, print } from './common';
 import { CliIO } from './io';
 import { SHARE_COMMANDS } from './shareCommands';
 import { ShareContext, withShareContext } from '../core/share/context';
@@ -30,16 +30,6 @@ const WORKSPACE = ['-C'];
 async function open(args: ParsedArgs, io: CliIO): Promise<Checkpoints> {
   const dir = path.resolve(io.cwd, args.values.get('-C') ?? '.');
   return openCheckpoints(dir, { onNotice: (line) => io.stderr(`boocode: ${line}\n`) });
-}
-
-function print(io: CliIO, args: ParsedArgs, value: unknown, human: () => string): number {
-  io.stdout(args.switches.has('--json') ? JSON.stringify(value, null, 2) + '\n' : human());
-  return 0;
-}
-
-function one(args: ParsedArgs, what: string): string {
-  if (args.positionals.length !== 1) throw new BooError('usage', `Give exactly one ${what}.`);
-  return args.positionals[0];
 }
 
 function none(args: ParsedArgs): void {
@@ -72,13 +62,6 @@ async function explainShared<T>(args: ParsedArgs, io: CliIO, task: Promise<T>): 
 /** Sessions and checkpoints others shared (fetched with `boocode fetch`); none when nothing was ever fetched. */
 async function sharedIn<T>(root: string, io: CliIO, read: (context: ShareContext) => Promise<T[]>): Promise<T[]> {
   return withShareContext(root, { onNotice: (line) => io.stderr(`boocode: ${line}\n`) }, async (context) => (hasSharedRefs(context.ws.commonDir) ? read(context) : []));
-}
-
-async function confirm(io: CliIO, question: string): Promise<boolean> {
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
-  rl.close();
-  return /^y(es)?$/i.test(answer.trim());
 }
 
 async function withStore<T>(args: ParsedArgs, io: CliIO, task: (store: Checkpoints) => Promise<T>): Promise<T> {
@@ -169,7 +152,7 @@ export const COMMANDS: Record<string, Command> = {
           }
           const plan = await store.planRestore(id, { sessionId });
           io.stderr(formatPlan(plan, mode));
-          if (!(await confirm(io, 'Restore? [y/N] '))) {
+          if (!(await confirm('Restore? [y/N] '))) {
             io.stderr('Nothing was changed.\n');
             return 1;
           }

@@ -10,10 +10,10 @@ import { importFile } from '../core/share/importFile';
 import { importSession } from '../core/share/importSession';
 import { fetchShared, incomingFromShared, planPush, PushPlan, runPush } from '../core/share/remote';
 import { defaultUser } from '../core/share/sharedRefs';
-import * as readline from 'readline';
 import type { Command } from './commands';
 import { ParsedArgs } from './args';
 import { formatBytes } from './format';
+import { confirm, one, print } from './common';
 import { CliIO } from './io';
 
 async function withContext<T>(args: ParsedArgs, io: CliIO, task: (context: ShareContext) => Promise<T>): Promise<T> {
@@ -23,11 +23,6 @@ async function withContext<T>(args: ParsedArgs, io: CliIO, task: (context: Share
   } finally {
     context.close();
   }
-}
-
-function print(io: CliIO, args: ParsedArgs, value: unknown, human: () => string): number {
-  io.stdout(args.switches.has('--json') ? JSON.stringify(value, null, 2) + '\n' : human());
-  return 0;
 }
 
 /** --key-file or a command (flag, else the setting); null when the transcript travels in the clear. */
@@ -41,11 +36,6 @@ function encryptionOf(args: ParsedArgs, io: CliIO, context: ShareContext, direct
   return setting ? { kind: 'command', argv: commandArgv(setting) } : null;
 }
 
-function oneArg(args: ParsedArgs, what: string): string {
-  if (args.positionals.length !== 1) throw new BooError('usage', `Give exactly one ${what}.`);
-  return args.positionals[0];
-}
-
 const ENCRYPTION_FLAGS = ['--key-file', '--encrypt-command'];
 
 export const SHARE_COMMANDS: Record<string, Command> = {
@@ -57,7 +47,7 @@ export const SHARE_COMMANDS: Record<string, Command> = {
     switches: ['--encrypt', '--json'],
     run: (args, io) =>
       withContext(args, io, async (context) => {
-        const sessionId = oneArg(args, 'session id');
+        const sessionId = one(args, 'session id');
         const encryption = args.switches.has('--encrypt') ? encryptionOf(args, io, context, 'encrypt') : null;
         if (args.switches.has('--encrypt') && !encryption) {
           throw new BooError('usage', '--encrypt needs --key-file FILE, --encrypt-command CMD or the boocode.share.encryptCommand setting.');
@@ -83,7 +73,7 @@ export const SHARE_COMMANDS: Record<string, Command> = {
     switches: ['--as-new', '--json'],
     run: (args, io) =>
       withContext(args, io, async (context) => {
-        const source = oneArg(args, 'session file (or shared:USER/SESSION)');
+        const source = one(args, 'session file (or shared:USER/SESSION)');
         const maxBytes = maxBytesOf(args.values.get('--max-size'));
         const decryption = encryptionOf(args, io, context, 'decrypt');
         const asNew = args.switches.has('--as-new');
@@ -132,7 +122,7 @@ export const SHARE_COMMANDS: Record<string, Command> = {
     switches: ['--json'],
     run: (args, io) =>
       withContext(args, io, async (context) => {
-        const remote = oneArg(args, 'remote');
+        const remote = one(args, 'remote');
         const shared = await cancellable((signal) => fetchShared(context, remote, { onProgress: progressLine(io), signal }));
         return print(io, args, shared, () =>
           shared.length === 0 ? `No shared sessions on ${remote}.\n` : shared.map((s) => `${s.shared}/${s.id}  ${s.agent ?? '-'}  ${s.checkpoints} checkpoint(s)${s.encrypted ? '  (encrypted)' : ''}  ${s.title ?? ''}`.trimEnd()).join('\n') + '\n',
@@ -169,9 +159,3 @@ function progressLine(io: CliIO): (event: { stage: string; progress: number }) =
   return (event) => io.stderr(`\r${event.stage} ${event.progress}%   ${event.progress === 100 ? '\n' : ''}`);
 }
 
-async function confirm(question: string): Promise<boolean> {
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
-  rl.close();
-  return /^y(es)?$/i.test(answer.trim());
-}

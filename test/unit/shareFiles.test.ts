@@ -194,7 +194,10 @@ describe('boocode export and import', () => {
     const newer = path.join(base, 'newer.boocode');
     withManifest(file, (manifest) => (manifest.format = '2.0'), newer);
 
+    const garbage = path.join(base, 'garbage.boocode');
+    fs.writeFileSync(garbage, randomBytes(4096));
     const cases: [string[], RegExp][] = [
+      [['import', garbage], /is not a valid BooCode session file \(no session header\); nothing was imported/],
       [['import', truncated], /truncated \(\d+ of \d+ bytes\); nothing was imported/],
       [['import', tampered], /the transcript part does not match its sha256/],
       [['import', tamperedPack], /the bundle part does not match its sha256/],
