@@ -384,4 +384,27 @@ describe('boocode export and import', () => {
     assert.deepEqual(cliJson(['list', '-C', other]).map((c: { id: string }) => c.id), copy.imported);
     assert.deepEqual(cliJson(['list', '-C', first]).map((c: { id: string }) => c.id), [id], 'the main worktree lists only its own');
   });
+
+  it('encrypts with the boocode.share.encryptCommand / decryptCommand settings when no key is given', () => {
+    const { remote, first, base } = remoteAndClone();
+    turn(first, 'sess-10', 'settings say how', 'ok');
+    // What the extension writes from the user's settings, for the CLI and hooks.
+    const settings = (root: string, values: object) => {
+      fs.mkdirSync(path.join(root, '.git/boocode'), { recursive: true });
+      fs.writeFileSync(path.join(root, '.git/boocode/settings.json'), JSON.stringify({ maxFileBytes: 50 * 1024 * 1024, keepPerSession: 100, exclude: [], ...values }));
+    };
+    settings(first, { encryptCommand: ['base64', '-w0'] });
+    const file = path.join(base, 'k.boocode');
+    assert.equal(cliJson(['export', 'sess-10', '-C', first, '-o', file, '--encrypt']).encrypted, true);
+    const data = fs.readFileSync(file);
+    const manifest = JSON.parse(data.subarray(data.indexOf(10, 16) + 1).toString().split('\n')[0]);
+    assert.equal(manifest.parts.transcript.encryption, 'command');
+    const sealed = data.subarray(data.length - manifest.parts.transcript.size).toString();
+    assert.match(Buffer.from(sealed, 'base64').toString(), /settings say how/, 'the command did the encrypting');
+
+    const bob = clone(remote, path.join(base, 'bob'));
+    settings(bob, { decryptCommand: ['base64', '-d'] });
+    cliJson(['import', file, '-C', bob]);
+    assert.equal(cliJson(['transcript', '-C', bob, '--session', 'sess-10'])[0].text, 'settings say how');
+  });
 });
