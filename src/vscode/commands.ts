@@ -18,6 +18,11 @@ import {
 import type { PickItem, Prompter } from './prompter';
 import { restoreCheckpoint, RestoreDependencies, undoLastRestore } from './restoreFlow';
 import { transcriptUri } from './transcriptDocument';
+import { maxBytesOf } from '../core/share/capped';
+import { withShareContext } from '../core/share/context';
+import { exportSession } from '../core/share/exportSession';
+import { importFile } from '../core/share/importFile';
+import * as path from 'path';
 import type { FolderModel, WorkspaceModel } from './workspaceModel';
 
 export interface AgentConnector {
@@ -72,6 +77,8 @@ export const COMMANDS: Record<string, Handler> = {
   'boocode.copyId': copyId,
   'boocode.openChange': openChange,
   'boocode.openFile': openFile,
+  'boocode.exportSession': exportSessionCommand,
+  'boocode.importSession': importSessionCommand,
 };
 
 export function registerCommands(deps: CommandDependencies): vscode.Disposable[] {
@@ -290,6 +297,73 @@ async function pruneCheckpoints(deps: CommandDependencies, arg?: unknown) {
     const result = await (await folder.store()).prune({ keep: picked.keep, olderThanDays: picked.olderThanDays });
     deps.model.refresh(folder);
     void deps.prompter.notify('info', `Deleted ${countLabel(result.deleted.length, 'checkpoint')}.`);
+    return result;
+  });
+}
+
+/** The session a command was invoked on (a session in the tree), or one picked from the folder's. */
+async function resolveSession(deps: CommandDependencies, arg: unknown, placeHolder: string): Promise<{ folder: FolderModel; sessionId: string }> {
+  if (isObject(arg) && arg.kind === 'session' && (arg as unknown as SessionNode).session) {
+    return { folder: (arg as unknown as SessionNode).folder, sessionId: (arg as unknown as SessionNode).session!.id };
+  }
+  const folder = await resolveFolder(deps, arg, placeHolder);
+  const sessions = await folder.sessions();
+  if (!sessions.length) throw new BooError('not-found', 'No agent session has been recorded in this folder yet.');
+  const sessionId = await deps.prompter.pick(
+    sessions.map((session) => ({ label: sessionLabel(session), description: `${session.agent ?? 'agent'} · ${relativeTime(session.updatedAt)}`, value: session.id })),
+    placeHolder,
+  );
+  return { folder, sessionId: sessionId ?? cancelled() };
+}
+
+/** Export Session…: one file with the session's checkpoints, transcript (encrypted if asked) and manifest. */
+async function exportSessionCommand(deps: CommandDependencies, arg?: unknown) {
+  return quietly(async () => {
+    const { folder, sessionId } = await resolveSession(deps, arg, 'Export which session?');
+    const target = (await deps.prompter.input('Save the session to which file?', path.join(folder.uri.fsPath, `${sessionId}.boocode`))) ?? cancelled();
+    const output = path.resolve(folder.uri.fsPath, target.trim() || `${sessionId}.boocode`);
+    const how = await deps.prompter.pick(
+      [
+        { label: 'Transcript in the clear', description: 'anyone with the file can read the prompts', value: 'clear' as const },
+        { label: 'Encrypt the transcript with a key file…', description: 'AES-256-GCM, key from scrypt', value: 'key' as const },
+      ],
+      'Encrypt the transcript (prompts often hold secrets)?',
+    );
+    const keyFile = how === 'key' ? ((await deps.prompter.input('Key file (a passphrase in a file, or random bytes)?')) ?? cancelled()) : how ?? cancelled();
+    const encryption = how === 'key' ? { kind: 'key' as const, keyFile: path.resolve(folder.uri.fsPath, keyFile) } : null;
+    const result = await withShareContext(folder.uri.fsPath, { onNotice: deps.log }, (context) => exportSession(context, sessionId, output, { encryption, maxBytes: maxBytesOf(undefined) }));
+    const needs = result.prerequisites.length ? ` The receiving repository needs commit ${result.prerequisites.map((c) => c.slice(0, 12)).join(', ')}: push your branch.` : '';
+    void deps.prompter.notify('info', `Exported ${countLabel(result.checkpoints.length, 'checkpoint')} and ${countLabel(result.messages, 'message')} of ${sessionId} to ${result.file} (${formatBytes(result.bytes)}).${needs}`);
+    return result;
+  });
+}
+
+/** Import Session…: verified, rebased onto this folder, both legs or neither (see src/core/share/). */
+async function importSessionCommand(deps: CommandDependencies, arg?: unknown) {
+  return quietly(async () => {
+    const folder = await resolveFolder(deps, arg, 'Import a session into which folder?');
+    const source = (await deps.prompter.input('Import which session file?', '/path/to/session.boocode')) ?? cancelled();
+    const file = path.resolve(folder.uri.fsPath, source.trim());
+    const run = (keyFile?: string) =>
+      withShareContext(folder.uri.fsPath, { onNotice: deps.log }, (context) =>
+        importFile(context, file, { maxBytes: maxBytesOf(undefined), decryption: keyFile ? { kind: 'key', keyFile: path.resolve(folder.uri.fsPath, keyFile) } : null }),
+      );
+    let result;
+    try {
+      result = await run();
+    } catch (error) {
+      // An encrypted transcript: ask for the key, then try once more (a wrong key is an error like any other).
+      if (!(error instanceof BooError) || !/the transcript is encrypted/.test(error.message)) throw error;
+      result = await run((await deps.prompter.input(`The transcript in ${path.basename(file)} is encrypted. Key file?`)) ?? cancelled());
+    }
+    deps.model.refresh(folder);
+    const skipped = result.skipped.length ? ` Skipped: ${result.skipped.map((s) => `${s.id} (${s.reason})`).join('; ')}.` : '';
+    void deps.prompter.notify(
+      result.skipped.length ? 'warning' : 'info',
+      result.alreadyImported
+        ? `Session ${result.sessionId} is already here; nothing was changed.`
+        : `Imported session ${result.sessionId}: ${countLabel(result.imported.length, 'checkpoint')}, ${countLabel(result.messages, 'message')}.${skipped}`,
+    );
     return result;
   });
 }
