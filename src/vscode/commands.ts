@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { BooError, describeError } from '../core/errors';
 import type { CheckpointInfo, RestoreMode } from '../core/types';
-import type { CheckpointNode, FileNode, SessionNode } from './checkpointTree';
+import type { CheckpointNode, FileNode, SessionNode, SharedSessionNode } from './checkpointTree';
 import { openChanges, openFileDiff } from './diffDocuments';
 import {
   changeSummary,
@@ -19,7 +19,10 @@ import type { PickItem, Prompter } from './prompter';
 import { restoreCheckpoint, RestoreDependencies, undoLastRestore } from './restoreFlow';
 import { transcriptUri } from './transcriptDocument';
 import { maxBytesOf } from '../core/share/capped';
-import { withShareContext } from '../core/share/context';
+import { ShareContext, withShareContext } from '../core/share/context';
+import { Encryption } from '../core/share/crypto';
+import { importSession, ImportResult } from '../core/share/importSession';
+import { incomingFromShared, SharedSession } from '../core/share/remote';
 import { exportSession } from '../core/share/exportSession';
 import { importFile } from '../core/share/importFile';
 import * as path from 'path';
@@ -79,6 +82,7 @@ export const COMMANDS: Record<string, Handler> = {
   'boocode.openFile': openFile,
   'boocode.exportSession': exportSessionCommand,
   'boocode.importSession': importSessionCommand,
+  'boocode.importSharedSession': importSharedSessionCommand,
 };
 
 export function registerCommands(deps: CommandDependencies): vscode.Disposable[] {
@@ -344,28 +348,53 @@ async function importSessionCommand(deps: CommandDependencies, arg?: unknown) {
     const folder = await resolveFolder(deps, arg, 'Import a session into which folder?');
     const source = (await deps.prompter.input('Import which session file?', '/path/to/session.boocode')) ?? cancelled();
     const file = path.resolve(folder.uri.fsPath, source.trim());
-    const run = (keyFile?: string) =>
-      withShareContext(folder.uri.fsPath, { onNotice: deps.log }, (context) =>
-        importFile(context, file, { maxBytes: maxBytesOf(undefined), decryption: keyFile ? { kind: 'key', keyFile: path.resolve(folder.uri.fsPath, keyFile) } : null }),
-      );
-    let result;
-    try {
-      result = await run();
-    } catch (error) {
-      // An encrypted transcript: ask for the key, then try once more (a wrong key is an error like any other).
-      if (!(error instanceof BooError) || !/the transcript is encrypted/.test(error.message)) throw error;
-      result = await run((await deps.prompter.input(`The transcript in ${path.basename(file)} is encrypted. Key file?`)) ?? cancelled());
-    }
-    deps.model.refresh(folder);
-    const skipped = result.skipped.length ? ` Skipped: ${result.skipped.map((s) => `${s.id} (${s.reason})`).join('; ')}.` : '';
-    void deps.prompter.notify(
-      result.skipped.length ? 'warning' : 'info',
-      result.alreadyImported
-        ? `Session ${result.sessionId} is already here; nothing was changed.`
-        : `Imported session ${result.sessionId}: ${countLabel(result.imported.length, 'checkpoint')}, ${countLabel(result.messages, 'message')}.${skipped}`,
-    );
-    return result;
+    return importAsking(deps, folder, path.basename(file), (context, decryption) => importFile(context, file, { maxBytes: maxBytesOf(undefined), decryption }));
   });
+}
+
+/** Import Shared Session: one that `boocode fetch` brought here (its objects are in the repository already). */
+async function importSharedSessionCommand(deps: CommandDependencies, arg?: unknown) {
+  return quietly(async () => {
+    let folder: FolderModel;
+    let shared: SharedSession | undefined;
+    if (isObject(arg) && arg.kind === 'sharedSession') {
+      ({ folder, shared } = arg as unknown as SharedSessionNode);
+    } else {
+      folder = await resolveFolder(deps, arg, 'Import a shared session into which folder?');
+      const offered = await folder.shared();
+      if (!offered.length) throw new BooError('not-found', 'No shared sessions here: run `boocode fetch REMOTE` in a terminal first.');
+      shared = await deps.prompter.pick(
+        offered.map((s) => ({ label: s.title ?? s.id, description: `${s.shared} · ${countLabel(s.checkpoints, 'checkpoint')}`, value: s })),
+        'Import which shared session?',
+      );
+    }
+    const chosen = shared ?? cancelled();
+    const spec = `shared:${chosen.shared}/${chosen.id}`;
+    return importAsking(deps, folder, spec, async (context, decryption) => importSession(context, await incomingFromShared(context, spec, decryption, maxBytesOf(undefined))));
+  });
+}
+
+/** Runs an import; when the transcript turns out encrypted, asks for the key file and tries once more. */
+async function importAsking(deps: CommandDependencies, folder: FolderModel, what: string, run: (context: ShareContext, decryption: Encryption | null) => Promise<ImportResult>) {
+  const attempt = (keyFile?: string) =>
+    withShareContext(folder.uri.fsPath, { onNotice: deps.log }, (context) => run(context, keyFile ? { kind: 'key', keyFile: path.resolve(folder.uri.fsPath, keyFile) } : null));
+  let result: ImportResult;
+  try {
+    result = await attempt();
+  } catch (error) {
+    // A wrong key is then an error like any other.
+    if (!(error instanceof BooError) || !/the transcript is encrypted/.test(error.message)) throw error;
+    result = await attempt((await deps.prompter.input(`The transcript in ${what} is encrypted. Key file?`)) ?? cancelled());
+  }
+  deps.model.refresh(folder);
+  const skipped = result.skipped.length ? ` Skipped: ${result.skipped.map((s) => `${s.id} (${s.reason})`).join('; ')}.` : '';
+  void deps.prompter.notify(
+    result.skipped.length ? 'warning' : 'info',
+    result.alreadyImported
+      ? `Session ${result.sessionId} is already here; nothing was changed.`
+      : `Imported session ${result.sessionId}: ${countLabel(result.imported.length, 'checkpoint')}, ${countLabel(result.messages, 'message')}.${skipped}`,
+  );
+  return result;
 }
 
 async function showTranscript(deps: CommandDependencies, arg?: unknown) {

@@ -6,14 +6,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { SessionNode } from '../../src/vscode/checkpointTree';
-import { agentTurn, Api, extensionApi, freshList, usePrompter, write } from './support';
+import type { SessionNode, SharedSessionNode } from '../../src/vscode/checkpointTree';
+import { agentTurn, Api, cli, extensionApi, freshList, labelOf, treeItems, usePrompter, waitFor, workspaceDir, write } from './support';
 
 /** The built CLI outside the test workspace (a plain folder with its own state home stands for another machine). */
 function otherMachine(...args: string[]): any {
   const out = execFileSync(process.execPath, [process.env.BOOCODE_CLI as string, ...args, '--json'], {
     encoding: 'utf8',
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', XDG_STATE_HOME: stateHome },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   return out.trim() ? JSON.parse(out) : undefined;
 }
@@ -77,5 +78,30 @@ describe('Export and import a session', function () {
     prompter().type(file).type(key);
     await vscode.commands.executeCommand('boocode.importSession');
     assert.match(prompter().notes.at(-1)!.message, /already here; nothing was changed/);
+  });
+
+  it('shows sessions fetched from a remote in their own section, marked with whose they are, and imports one', async () => {
+    // Alice: a clone of this repository, a turn, pushed to a bare remote; this workspace fetches it.
+    const remote = path.join(scratch, 'remote.git');
+    execFileSync('git', ['init', '-q', '--bare', remote]);
+    const alice = path.join(scratch, 'alice');
+    execFileSync('git', ['clone', '-q', workspaceDir(), alice]);
+    fs.writeFileSync(path.join(alice, 'alice.txt'), 'from alice\n');
+    const taken = otherMachine('turn', 'begin', '-C', alice, '--session', 'alice-session', '--prompt', 'Alice asks for a feature', '--agent', 'claude-code');
+    otherMachine('push', `file://${remote}`, '-C', alice, '--as', 'alice', '--yes');
+    cli('fetch', `file://${remote}`);
+    api.testing.model.refresh();
+
+    const group = await waitFor('the shared section', async () => (await treeItems(api)).find((entry) => entry.node.kind === 'sharedGroup'));
+    assert.strictEqual(labelOf(group.item), 'Shared with you');
+    const [entry] = await treeItems(api, group.node);
+    assert.strictEqual(labelOf(entry.item), 'Alice asks for a feature');
+    assert.match(String(entry.item.description), /^alice · claude-code · .* · 1 checkpoint$/);
+    assert.strictEqual(entry.item.contextValue, 'sharedSession');
+
+    const result = (await vscode.commands.executeCommand('boocode.importSharedSession', entry.node as SharedSessionNode)) as { imported: string[] };
+    assert.deepStrictEqual(prompter().errors(), []);
+    assert.deepStrictEqual(result.imported, [taken.checkpoint.id]);
+    assert.ok((await freshList(api)).some((c) => c.id === taken.checkpoint.id), 'listed with the workspace checkpoints');
   });
 });
