@@ -195,7 +195,7 @@ function sharedSessionItem(node: SharedSessionNode): vscode.TreeItem {
   const tooltip = new vscode.MarkdownString('', true);
   tooltip.appendMarkdown(`**Shared by ${escapeMarkdown(shared.shared)}**: session \`${shared.id}\`\n\n`);
   tooltip.appendMarkdown(`${countLabel(shared.checkpoints, 'checkpoint')}${shared.messageCount === null ? ' · transcript encrypted' : ` · ${countLabel(shared.messageCount, 'message')}`}\n\n`);
-  tooltip.appendMarkdown(`Recorded in \`${escapeMarkdown(shared.workspace)}\`. Import it to compare and restore here.`);
+  tooltip.appendMarkdown(`Recorded in \`${shared.workspace.replace(/`/g, "'")}\` on their machine. Import it to compare and restore here.`);
   item.tooltip = tooltip;
   item.contextValue = 'sharedSession';
   return item;
