@@ -1,7 +1,7 @@
 // `boocode push` and `boocode fetch`: sessions shared through a git remote the person already has.
 // Checkpoint commits go as they are; the transcript goes as a blob in a commit of its own.
 import { BooError } from '../errors';
-import { firstErrorLine } from '../git';
+import { chunkArgs, firstErrorLine } from '../git';
 import { assertCheckpointId } from '../ids';
 import { ShareContext } from './context';
 import { Encryption, unseal } from './crypto';
@@ -54,11 +54,14 @@ export async function planPush(
     tips.push(commit, ...packaged.manifest.checkpoints.map((c) => c.commit));
     plan.sessions.push({ id, checkpoints: packaged.manifest.checkpoints.length, messages: packaged.plain.messages.length, encrypted: !!options.encryption });
   }
-  // What the remote may lack, judged by the remote-tracking refs we have (an upper bound).
-  const counted = await git.run(['rev-list', '--objects', '--disk-usage', ...tips, '--not', '--remotes'], { okCodes: [0, 128, 129] });
+  // What the remote may lack, judged by the remote-tracking refs we have (an upper bound). Revisions
+  // go on stdin: a workspace may share thousands of checkpoints.
+  const known = (await git.text(['for-each-ref', '--format=^%(objectname)', 'refs/remotes/'])).split('\n').filter(Boolean);
+  const revs = (list: Iterable<string>) => ({ input: [...list, ...known].join('\n') + '\n' });
+  const counted = await git.run(['rev-list', '--objects', '--disk-usage', '--stdin'], { ...revs(tips), okCodes: [0, 128, 129] });
   if (counted.code === 0) plan.bytes = Number(counted.stdout.toString().trim()) || 0;
-  plan.objects = (await git.text(['rev-list', '--objects', ...tips, '--not', '--remotes'])).split('\n').filter(Boolean).length;
-  if (parents.size) plan.historyCommits = Number(await git.text(['rev-list', '--count', ...parents, '--not', '--remotes'])) || 0;
+  plan.objects = (await git.text(['rev-list', '--objects', '--stdin'], revs(tips))).split('\n').filter(Boolean).length;
+  if (parents.size) plan.historyCommits = Number(await git.text(['rev-list', '--count', '--stdin'], revs(parents))) || 0;
   return plan;
 }
 
@@ -66,9 +69,10 @@ export async function runPush(context: ShareContext, plan: PushPlan, options: Re
   // '+': a transcript commit replaces the previous one; the namespace is the sharer's own.
   const git = remoteGit(context.ws, options);
   await checkGitVersion(git);
-  await git
-    .push([plan.remote, ...plan.refspecs.map((spec) => `+${spec}`)])
-    .catch(remoteFailure(`git push to ${plan.remote}`, 'nothing more was shared'));
+  // In bounded groups of refspecs, so thousands of checkpoints never make one huge command line.
+  for (const group of chunkArgs(plan.refspecs.map((spec) => `+${spec}`))) {
+    await git.push([plan.remote, ...group]).catch(remoteFailure(`git push to ${plan.remote}`, 'nothing more was shared'));
+  }
   return { pushed: plan.refspecs.length };
 }
 
