@@ -8,8 +8,7 @@ import { commandArgv, Encryption } from '../core/share/crypto';
 import { exportSession } from '../core/share/exportSession';
 import { importFile } from '../core/share/importFile';
 import { importSession } from '../core/share/importSession';
-import { fetchShared, incomingFromShared, planPush, PushPlan, runPush } from '../core/share/remote';
-import { defaultUser } from '../core/share/sharedRefs';
+import { fetchShared, incomingFromShared, planPush, PushPlan, runPush, sharerName } from '../core/share/remote';
 import type { Command } from './commands';
 import { ParsedArgs } from './args';
 import { formatBytes } from './format';
@@ -100,8 +99,7 @@ export const SHARE_COMMANDS: Record<string, Command> = {
         if (!remote) throw new BooError('usage', 'Give the remote to push to (a name from `git remote -v`, or a URL).');
         const encryption = args.switches.has('--encrypt') ? encryptionOf(args, io, context, 'encrypt') : null;
         if (args.switches.has('--encrypt') && !encryption) throw new BooError('usage', '--encrypt needs --key-file FILE, --encrypt-command CMD or the boocode.share.encryptCommand setting.');
-        const userName = (await context.engine.git.run(['config', 'user.name'], { okCodes: [0, 1] })).stdout.toString().trim();
-        const user = args.values.get('--as') ?? defaultUser(userName || null);
+        const user = args.values.get('--as') ?? (await sharerName(context));
         const plan = await planPush(context, remote, sessions, { user, encryption, maxBytes: maxBytesOf(args.values.get('--max-size')) });
         io.stderr(describePush(plan));
         if (!args.switches.has('--yes')) {

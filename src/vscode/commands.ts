@@ -22,7 +22,7 @@ import { maxBytesOf } from '../core/share/capped';
 import { ShareContext, withShareContext } from '../core/share/context';
 import { Encryption } from '../core/share/crypto';
 import { importSession, ImportResult } from '../core/share/importSession';
-import { incomingFromShared, SharedSession } from '../core/share/remote';
+import { fetchShared, incomingFromShared, planPush, runPush, SharedSession, sharerName } from '../core/share/remote';
 import { exportSession } from '../core/share/exportSession';
 import { importFile } from '../core/share/importFile';
 import * as path from 'path';
@@ -83,6 +83,8 @@ export const COMMANDS: Record<string, Handler> = {
   'boocode.exportSession': exportSessionCommand,
   'boocode.importSession': importSessionCommand,
   'boocode.importSharedSession': importSharedSessionCommand,
+  'boocode.pushSessions': pushSessionsCommand,
+  'boocode.fetchSessions': fetchSessionsCommand,
 };
 
 export function registerCommands(deps: CommandDependencies): vscode.Disposable[] {
@@ -371,6 +373,60 @@ async function importSharedSessionCommand(deps: CommandDependencies, arg?: unkno
     const chosen = shared ?? cancelled();
     const spec = `shared:${chosen.shared}/${chosen.id}`;
     return importAsking(deps, folder, spec, async (context, decryption) => importSession(context, await incomingFromShared(context, spec, decryption, maxBytesOf(undefined))));
+  });
+}
+
+/** Runs remote work under a cancellable progress notification fed by simple-git's progress events. */
+async function withRemoteProgress<T>(title: string, work: (options: { onProgress: (event: { stage: string; progress: number }) => void; signal: AbortSignal }) => Promise<T>): Promise<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    return work({ onProgress: (event) => progress.report({ message: `${event.stage} ${event.progress}%` }), signal: controller.signal });
+  });
+}
+
+/** Share Sessions…: push this folder's sessions (or the one clicked) to a remote, after saying what and how big. */
+async function pushSessionsCommand(deps: CommandDependencies, arg?: unknown) {
+  return quietly(async () => {
+    const clicked = isObject(arg) && arg.kind === 'session' && (arg as unknown as SessionNode).session ? (arg as unknown as SessionNode) : undefined;
+    const folder = clicked?.folder ?? (await resolveFolder(deps, arg, 'Share the sessions of which folder?'));
+    const remote = ((await deps.prompter.input('Push to which remote? (a name from `git remote -v`, or a URL)', 'origin')) ?? cancelled()).trim() || 'origin';
+    const how = await deps.prompter.pick(
+      [
+        { label: 'Transcripts readable by anyone who can fetch', value: 'clear' as const },
+        { label: 'Encrypt the transcripts with a key file…', description: 'AES-256-GCM, key from scrypt', value: 'key' as const },
+      ],
+      'Encrypt the transcripts (prompts often hold secrets)?',
+    );
+    const keyFile = how === 'key' ? ((await deps.prompter.input('Key file (a passphrase in a file, or random bytes)?')) ?? cancelled()) : how ?? cancelled();
+    const encryption = how === 'key' ? { kind: 'key' as const, keyFile: path.resolve(folder.uri.fsPath, keyFile) } : null;
+    return withShareContext(folder.uri.fsPath, { onNotice: deps.log }, async (context) => {
+      const user = await sharerName(context);
+      const plan = await planPush(context, remote, clicked ? [clicked.session!.id] : [], { user, encryption, maxBytes: maxBytesOf(undefined) });
+      const detail = [
+        ...plan.sessions.map((s) => `${s.id}: ${countLabel(s.checkpoints, 'checkpoint')}, ${countLabel(s.messages, 'message')}${s.encrypted ? ' (encrypted)' : ' (readable by anyone who can fetch)'}`),
+        `At most ${countLabel(plan.objects, 'object')}, ${formatBytes(plan.bytes)}.`,
+        ...(plan.historyCommits ? [`Includes ${countLabel(plan.historyCommits, 'commit')} of your own history the remote may not have (the checkpoints sit on them).`] : []),
+      ].join('\n');
+      if ((await deps.prompter.ask(`Share ${countLabel(plan.sessions.length, 'session')} on ${remote} as ${user}?`, detail, ['Push'], 'info')) !== 'Push') return undefined;
+      const result = await withRemoteProgress(`Sharing sessions on ${remote}`, (options) => runPush(context, plan, options));
+      void deps.prompter.notify('info', `Shared ${countLabel(plan.sessions.length, 'session')} on ${remote} as ${user} (refs/boocode/shared/${user}/…).`);
+      return result;
+    });
+  });
+}
+
+/** Fetch Shared Sessions…: what others pushed, shown under "Shared with you". */
+async function fetchSessionsCommand(deps: CommandDependencies, arg?: unknown) {
+  return quietly(async () => {
+    const folder = await resolveFolder(deps, arg, 'Fetch shared sessions into which folder?');
+    const remote = ((await deps.prompter.input('Fetch from which remote? (a name from `git remote -v`, or a URL)', 'origin')) ?? cancelled()).trim() || 'origin';
+    const shared = await withShareContext(folder.uri.fsPath, { onNotice: deps.log }, (context) =>
+      withRemoteProgress(`Fetching shared sessions from ${remote}`, (options) => fetchShared(context, remote, options)),
+    );
+    deps.model.refresh(folder);
+    void deps.prompter.notify('info', shared.length ? `${countLabel(shared.length, 'shared session')} from ${remote}: see Shared with you.` : `No shared sessions on ${remote}.`);
+    return shared;
   });
 }
 

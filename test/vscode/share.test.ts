@@ -104,4 +104,37 @@ describe('Export and import a session', function () {
     assert.deepStrictEqual(result.imported, [taken.checkpoint.id]);
     assert.ok((await freshList(api)).some((c) => c.id === taken.checkpoint.id), 'listed with the workspace checkpoints');
   });
+
+  it('Share Sessions… says what it will send and pushes after a yes; Fetch Shared Sessions… brings them back', async () => {
+    const session = `push-${Date.now()}`;
+    agentTurn(session, 'Share me through the remote', () => write('src/shared.js', 'shared\n'));
+    const remote = path.join(scratch, 'team.git');
+    execFileSync('git', ['init', '-q', '--bare', remote]);
+    const url = `file://${remote}`;
+    const folder = api.testing.model.folders[0];
+    const info = (await (await folder.store()).sessions()).find((s) => s.id === session)!;
+    const node: SessionNode = { kind: 'session', folder, session: info, checkpoints: [], newest: true };
+
+    prompter().type(url).choose('readable').answer(undefined); // shown what it would send, then Cancel
+    await vscode.commands.executeCommand('boocode.pushSessions', node);
+    const [question] = prompter().asked;
+    assert.match(question.message, new RegExp(`^Share 1 session on ${url.replace(/[/.]/g, '\\$&')} as BooCode-Test\\?$`));
+    assert.match(question.detail, new RegExp(`${session}: 1 checkpoint, 2 messages \\(readable by anyone who can fetch\\)`));
+    assert.match(question.detail, /At most \d+ objects?, [\d.]+ (B|KB)\./);
+    assert.strictEqual(execFileSync('git', ['for-each-ref'], { cwd: remote }).toString(), '', 'nothing sent on Cancel');
+
+    prompter().type(url).choose('readable').answer('Push');
+    await vscode.commands.executeCommand('boocode.pushSessions', node);
+    assert.deepStrictEqual(prompter().errors(), []);
+    const refs = execFileSync('git', ['for-each-ref', '--format=%(refname)'], { cwd: remote }).toString();
+    assert.match(refs, new RegExp(`refs/boocode/shared/BooCode-Test/${session}/transcript`));
+    assert.match(refs, new RegExp(`refs/boocode/shared/BooCode-Test/${session}/checkpoints/`));
+
+    prompter().type(url);
+    const fetched = (await vscode.commands.executeCommand('boocode.fetchSessions')) as { id: string; shared: string }[];
+    assert.deepStrictEqual(prompter().errors(), []);
+    assert.ok(fetched.some((s) => s.id === session && s.shared === 'BooCode-Test'), JSON.stringify(fetched));
+    const group = await waitFor('the shared section', async () => (await treeItems(api)).find((entry) => entry.node.kind === 'sharedGroup'));
+    assert.ok((await treeItems(api, group.node)).some((entry) => labelOf(entry.item) === 'Share me through the remote'));
+  });
 });

@@ -9,7 +9,7 @@ import { packageSession } from './exportSession';
 import { IncomingSession } from './importSession';
 import { checkManifest, Manifest } from './manifest';
 import { checkGitVersion, remoteGit, RemoteOptions } from './remoteGit';
-import { assertRemote, assertUser, parseSharedRef, sessionComponent, sessionPrefix, SHARED_REFS } from './sharedRefs';
+import { assertRemote, assertUser, defaultUser, parseSharedRef, sessionComponent, sessionPrefix, SHARED_REFS } from './sharedRefs';
 import { parseTranscript } from './transcriptJson';
 
 export interface PushPlan {
@@ -63,6 +63,12 @@ export async function planPush(
   plan.objects = (await git.text(['rev-list', '--objects', '--stdin'], revs(tips))).split('\n').filter(Boolean).length;
   if (parents.size) plan.historyCommits = Number(await git.text(['rev-list', '--count', '--stdin'], revs(parents))) || 0;
   return plan;
+}
+
+/** Whose shared sessions these are by default: git's user.name (made ref-safe), else the login name. */
+export async function sharerName(context: ShareContext): Promise<string> {
+  const name = (await context.engine.git.run(['config', 'user.name'], { okCodes: [0, 1] })).stdout.toString().trim();
+  return defaultUser(name || null);
 }
 
 export async function runPush(context: ShareContext, plan: PushPlan, options: RemoteOptions = {}): Promise<{ pushed: number }> {
