@@ -89,7 +89,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   list: {
     usage: 'list [-C DIR] [--session ID] [--json]',
-    summary: 'List checkpoints, newest first.',
+    summary: 'List checkpoints, newest first; then those of sessions others shared (fetched), marked with whose they are.',
     values: [...WORKSPACE, '--session'],
     switches: ['--json'],
     run: (args, io) =>
@@ -103,7 +103,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   diff: {
     usage: 'diff ID [--to ID] [-C DIR] [--json]',
-    summary: 'Files changed since a checkpoint (or between two).',
+    summary: 'Files changed since a checkpoint (or between two); fetched shared checkpoints too.',
     values: [...WORKSPACE, '--to'],
     switches: ['--json'],
     run: (args, io) =>
@@ -265,7 +265,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   sessions: {
     usage: 'sessions [-C DIR] [--json]',
-    summary: 'Agent sessions recorded in this workspace.',
+    summary: 'Agent sessions recorded in this workspace; then sessions others shared (fetched), marked with whose they are.',
     values: WORKSPACE,
     switches: ['--json'],
     run: (args, io) =>
