@@ -45,8 +45,6 @@ export function redactCheckpointCommit(raw: Buffer): Buffer {
   return rewriteCheckpointCommit(raw, (fields) => ({ ...fields, prompt: null, label: null }), 'BooCode: checkpoint');
 }
 
-const KINDS = new Set(['turn', 'manual', 'safety']);
-
 /** A path recorded in foreign metadata: relative, inside the workspace, never into `.git`. */
 function safeRecordedPath(value: unknown): boolean {
   if (typeof value !== 'string' || value === '' || value.includes('\0') || value.startsWith('/')) return false;
@@ -62,7 +60,8 @@ const isPerm = (value: unknown) => Number.isInteger(value) && (value as number) 
  * modes it names, so they are checked before a checkpoint from another machine is let in.
  */
 export function unsafeMetadata(fields: RecordedFields): string | null {
-  if (fields.v !== 2 || !KINDS.has(String(fields.kind)) || !Number.isInteger(fields.createdAt)) return 'its metadata is not of this BooCode version';
+  // The kind is not checked against today's list: newer versions add kinds, and a restore does not act on it.
+  if (fields.v !== 2 || typeof fields.kind !== 'string' || !Number.isInteger(fields.createdAt)) return 'its metadata is not of this BooCode version';
   const pairs = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : value === undefined || value === null ? [] : null);
   for (const key of ['modes', 'emptyFolders'] as const) {
     const list = pairs(fields[key]);

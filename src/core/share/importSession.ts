@@ -100,6 +100,8 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
           id: ids.checkpoint(recorded.id),
           session: ids.session,
           anchor: recorded.anchor === null ? null : ids.message(recorded.anchor),
+          // A checkpoint that names another (the turn an after-turn checkpoint ends) follows its new id.
+          ...(typeof recorded.ends === 'string' ? { ends: ids.checkpoint(recorded.ends) } : {}),
           workspace: ws.key,
         }));
         const commit = (await quarantine.run(['hash-object', '-t', 'commit', '-w', '--stdin'], { input: rebased })).stdout.toString().trim();
