@@ -30,6 +30,8 @@ class Extension extends Disposable {
       keepPerSession: Math.max(1, Math.floor(config().get<number>('checkpoints.keepPerSession', 100))),
       maxFileBytes: Math.round(Math.max(1, config().get<number>('checkpoints.maxFileSizeMB', 50)) * 1024 * 1024),
       exclude: config().get<string[]>('checkpoints.exclude', []).filter((pattern) => typeof pattern === 'string'),
+      ...commandSetting('encryptCommand', config().get<string[]>('share.encryptCommand', [])),
+      ...commandSetting('decryptCommand', config().get<string[]>('share.decryptCommand', [])),
     });
 
     const model = this.register(
@@ -98,6 +100,12 @@ function repointHooks(connector: { repointStale(folder: string): string[] }, fol
   } catch (error) {
     log(`Could not check the agent hooks of ${folder}: ${(error as Error).message}`);
   }
+}
+
+/** A command setting (program and arguments) for settings.json, left out when unset. */
+function commandSetting(key: 'encryptCommand' | 'decryptCommand', value: unknown): Partial<EngineSettings> {
+  const argv = Array.isArray(value) ? value.filter((part): part is string => typeof part === 'string' && part !== '') : [];
+  return argv.length ? { [key]: argv } : {};
 }
 
 /** Hooks and the CLI read `<stateDir>/settings.json`; keep it in line with the user's VS Code settings. */

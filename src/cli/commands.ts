@@ -1,14 +1,19 @@
 // The `boocode` commands: one table, each entry its flags, usage line and handler.
 import * as path from 'path';
-import * as readline from 'readline';
 import { BooError } from '../core/errors';
 import { assertCheckpointId } from '../core/ids';
 import { Checkpoints, openCheckpoints } from '../core/service';
 import { RestoreMode } from '../core/types';
 import { parseArgs, parseCount, ParsedArgs } from './args';
-import { formatBytes, formatChanges, formatList, formatPlan, formatRestore, formatRevert, formatRevertPlan, formatTranscript, formatSessions } from './format';
+import { formatBytes, formatChanges, formatList, formatPlan, formatRestore, formatRevert, formatRevertPlan, formatSessions, formatSharedCheckpoints, formatSharedSessions, formatTranscript } from './format';
 import { runHookCommand, runHooksCommand } from './hookCommands';
+import { confirm, one, print } from './common';
 import { CliIO } from './io';
+import { SHARE_COMMANDS } from './shareCommands';
+import { ShareContext, withShareContext } from '../core/share/context';
+import { listShared, listSharedCheckpoints } from '../core/share/remote';
+import { hasSharedRefs } from '../core/share/sharedRefs';
+import { diffWithShared } from '../core/share/sharedDiff';
 
 export interface Command {
   usage: string;
@@ -27,16 +32,6 @@ async function open(args: ParsedArgs, io: CliIO): Promise<Checkpoints> {
   return openCheckpoints(dir, { onNotice: (line) => io.stderr(`boocode: ${line}\n`) });
 }
 
-function print(io: CliIO, args: ParsedArgs, value: unknown, human: () => string): number {
-  io.stdout(args.switches.has('--json') ? JSON.stringify(value, null, 2) + '\n' : human());
-  return 0;
-}
-
-function one(args: ParsedArgs, what: string): string {
-  if (args.positionals.length !== 1) throw new BooError('usage', `Give exactly one ${what}.`);
-  return args.positionals[0];
-}
-
 function none(args: ParsedArgs): void {
   if (args.positionals.length > 0) throw new BooError('usage', `Unexpected argument ${JSON.stringify(args.positionals[0])}.`);
 }
@@ -47,11 +42,26 @@ function required(args: ParsedArgs, flag: string, what: string): string {
   return value;
 }
 
-async function confirm(io: CliIO, question: string): Promise<boolean> {
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
-  rl.close();
-  return /^y(es)?$/i.test(answer.trim());
+/** A checkpoint id that is one of a fetched shared session's: say how to bring it in, rather than "no such checkpoint". */
+async function explainShared<T>(args: ParsedArgs, io: CliIO, task: Promise<T>): Promise<T> {
+  try {
+    return await task;
+  } catch (error) {
+    const ids = [...args.positionals.slice(0, 1), ...(args.values.has('--to') ? [args.values.get('--to') as string] : [])];
+    if (!(error instanceof BooError) || error.code !== 'not-found' || !/^No checkpoint /.test(error.message)) throw error;
+    const root = path.resolve(io.cwd, args.values.get('-C') ?? '.');
+    const shared = (await sharedIn(root, io, listSharedCheckpoints)).find((checkpoint) => ids.includes(checkpoint.id));
+    if (!shared) throw error;
+    throw new BooError(
+      'not-found',
+      `Checkpoint ${shared.id} is in ${shared.shared}'s shared session ${shared.sessionId}; bring it in with \`boocode import shared:${shared.shared}/${shared.sessionId}\`, then try again. Nothing was changed.`,
+    );
+  }
+}
+
+/** Sessions and checkpoints others shared (fetched with `boocode fetch`); none when nothing was ever fetched. */
+async function sharedIn<T>(root: string, io: CliIO, read: (context: ShareContext) => Promise<T[]>): Promise<T[]> {
+  return withShareContext(root, { onNotice: (line) => io.stderr(`boocode: ${line}\n`) }, async (context) => (hasSharedRefs(context.ws.commonDir) ? read(context) : []));
 }
 
 /** --yes, or a person in a terminal who saw the plan and said yes; false when they said no. */
@@ -61,7 +71,7 @@ async function confirmed(args: ParsedArgs, io: CliIO, verb: string, plan: () => 
     throw new BooError('refused', `${verb} needs confirmation: run it in a terminal, or add --yes. Nothing was changed.`);
   }
   io.stderr(await plan());
-  if (await confirm(io, `${verb}? [y/N] `)) return true;
+  if (await confirm(`${verb}? [y/N] `)) return true;
   io.stderr('Nothing was changed.\n');
   return false;
 }
@@ -91,24 +101,34 @@ export const COMMANDS: Record<string, Command> = {
   },
   list: {
     usage: 'list [-C DIR] [--session ID] [--json]',
-    summary: 'List checkpoints, newest first.',
+    summary: 'List checkpoints, newest first; then those of sessions others shared (fetched), marked with whose they are.',
     values: [...WORKSPACE, '--session'],
     switches: ['--json'],
     run: (args, io) =>
       withStore(args, io, async (store) => {
         none(args);
-        const list = await store.list({ sessionId: args.values.get('--session') });
-        return print(io, args, list, () => formatList(list));
+        const sessionId = args.values.get('--session');
+        const list = await store.list({ sessionId });
+        const shared = (await sharedIn(store.root, io, listSharedCheckpoints)).filter((c) => sessionId === undefined || c.sessionId === sessionId);
+        return print(io, args, [...list, ...shared], () => (shared.length && !list.length ? '' : formatList(list)) + formatSharedCheckpoints(shared));
       }),
   },
   diff: {
     usage: 'diff ID [--to ID] [-C DIR] [--json]',
-    summary: 'Files changed since a checkpoint (or between two).',
+    summary: 'Files changed since a checkpoint (or between two); fetched shared checkpoints too.',
     values: [...WORKSPACE, '--to'],
     switches: ['--json'],
     run: (args, io) =>
       withStore(args, io, async (store) => {
-        const changes = await store.diff(one(args, 'checkpoint id'), args.values.get('--to'));
+        const id = one(args, 'checkpoint id');
+        const to = args.values.get('--to');
+        const changes = await store.diff(id, to).catch(async (error) => {
+          // A checkpoint someone shared (fetched, not imported) can be compared with too.
+          if (!(error instanceof BooError) || error.code !== 'not-found') throw error;
+          const shared = await withShareContext(store.root, { onNotice: (line) => io.stderr(`boocode: ${line}\n`) }, (context) => diffWithShared(context, id, to));
+          if (!shared) throw error;
+          return shared;
+        });
         return print(io, args, changes, () => formatChanges(changes));
       }),
   },
@@ -117,12 +137,12 @@ export const COMMANDS: Record<string, Command> = {
     summary: "Print a file's contents at a checkpoint.",
     values: WORKSPACE,
     run: (args, io) =>
-      withStore(args, io, async (store) => {
+      explainShared(args, io, withStore(args, io, async (store) => {
         if (args.positionals.length !== 2) throw new BooError('usage', 'Give a checkpoint id and a file path.');
         const bytes = await store.fileAt(args.positionals[0], args.positionals[1]);
         process.stdout.write(bytes);
         return 0;
-      }),
+      })),
   },
   restore: {
     usage: 'restore ID [-C DIR] [--session ID] [--path P]... [--files-only | --transcript-only] [--yes] [--json]',
@@ -131,7 +151,7 @@ export const COMMANDS: Record<string, Command> = {
     values: [...WORKSPACE, '--session', '--path'],
     switches: ['--files-only', '--transcript-only', '--yes', '--json'],
     run: (args, io) =>
-      withStore(args, io, async (store) => {
+      explainShared(args, io, withStore(args, io, async (store) => {
         // With --path, more paths may follow the id: `restore ID --path a b c`.
         const paths = args.repeated.has('--path') ? [...args.repeated.get('--path')!, ...args.positionals.slice(1)] : undefined;
         const id = paths ? args.positionals[0] : one(args, 'checkpoint id');
@@ -146,7 +166,7 @@ export const COMMANDS: Record<string, Command> = {
         if (!(await confirmed(args, io, 'Restore', async () => formatPlan(await store.planRestore(id, { sessionId, paths }), mode)))) return 1;
         const outcome = await store.restore(id, { sessionId, mode, paths });
         return print(io, args, outcome, () => formatRestore(outcome));
-      }),
+      })),
   },
   revert: {
     usage: 'revert ID [-C DIR] [--session ID] [--yes] [--json]',
@@ -270,14 +290,15 @@ export const COMMANDS: Record<string, Command> = {
   },
   sessions: {
     usage: 'sessions [-C DIR] [--json]',
-    summary: 'Agent sessions recorded in this workspace.',
+    summary: 'Agent sessions recorded in this workspace; then sessions others shared (fetched), marked with whose they are.',
     values: WORKSPACE,
     switches: ['--json'],
     run: (args, io) =>
       withStore(args, io, async (store) => {
         none(args);
         const sessions = await store.sessions();
-        return print(io, args, sessions, () => formatSessions(sessions));
+        const shared = await sharedIn(store.root, io, listShared);
+        return print(io, args, [...sessions, ...shared], () => (shared.length && !sessions.length ? '' : formatSessions(sessions)) + formatSharedSessions(shared));
       }),
   },
   hook: {
@@ -292,4 +313,5 @@ export const COMMANDS: Record<string, Command> = {
     run: async () => 0,
     raw: runHooksCommand,
   },
+  ...SHARE_COMMANDS,
 };

@@ -1,4 +1,5 @@
 // Human-readable output of the CLI (`--json` prints the data itself).
+import type { SharedCheckpoint, SharedSession } from '../core/share/remote';
 import { CheckpointInfo, FileChange, Message, RestoreMode, RestoreOutcome, RestorePlan, RevertOutcome, RevertPlan, SessionInfo } from '../core/types';
 
 export function formatBytes(bytes: number): string {
@@ -109,4 +110,25 @@ export function formatSessions(sessions: SessionInfo[]): string {
   return sessions
     .map((session) => `${session.id}  ${formatTime(session.updatedAt)}  ${(session.agent ?? '-').padEnd(11)}  ${session.messageCount} msg  ${oneLine(session.title ?? '', 50)}${session.staleAt ? '  (agent context stale)' : ''}`)
     .join('\n') + '\n';
+}
+
+export function formatSharedSessions(sessions: SharedSession[]): string {
+  if (sessions.length === 0) return '';
+  return (
+    sessions
+      .map((s) => `${s.id}  ${formatTime(s.updatedAt)}  ${(s.agent ?? '-').padEnd(11)}  ${s.messageCount ?? '?'} msg  ${oneLine(s.encrypted ? '(encrypted transcript)' : s.title ?? '', 50)}  (shared by ${s.shared}; import shared:${s.shared}/${s.id})`)
+      .join('\n') + '\n'
+  );
+}
+
+export function formatSharedCheckpoints(list: SharedCheckpoint[]): string {
+  if (list.length === 0) return '';
+  return (
+    list
+      .map((c) => {
+        const what = c.label ?? (c.prompt ? `Before: ${oneLine(c.prompt)}` : `${c.kind} checkpoint`);
+        return `${c.id}  ${formatTime(c.createdAt)}  ${c.kind.padEnd(6)}  ${oneLine(what, 70)}  [shared by ${c.shared}: ${c.sessionId}]`;
+      })
+      .join('\n') + '\n'
+  );
 }

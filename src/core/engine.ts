@@ -93,7 +93,7 @@ export interface TreeChange {
   removed: number | null;
 }
 
-const META_PREFIX = 'boocode: ';
+export const META_PREFIX = 'boocode: ';
 
 export class CheckpointEngine {
   readonly git: Git;

@@ -69,6 +69,14 @@ function cleanEnv(source: NodeJS.ProcessEnv): Record<string, string> {
   return { ...env, ...IDENTITY, LC_ALL: 'C', LANGUAGE: 'C', GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1' };
 }
 
+/**
+ * The one place both ways of running git get their settings: our `Git` class (local plumbing,
+ * stdin and binary output) and simple-git (remote work: push, fetch, ls-remote; see share/remoteGit.ts).
+ */
+export function gitSetup(sourceEnv: NodeJS.ProcessEnv = process.env, extra: { config?: string[]; env?: Record<string, string> } = {}): { env: Record<string, string>; config: string[] } {
+  return { env: { ...cleanGitEnv(sourceEnv), ...extra.env }, config: [...SAFE_CONFIG, ...(extra.config ?? [])] };
+}
+
 export class Git {
   private readonly env: Record<string, string>;
   private readonly prefix: string[];
@@ -81,8 +89,8 @@ export class Git {
     sourceEnv: NodeJS.ProcessEnv = process.env,
     options: { config?: string[]; env?: Record<string, string> } = {},
   ) {
-    this.env = { ...cleanGitEnv(sourceEnv), ...options.env };
-    const config = [...SAFE_CONFIG, ...(options.config ?? [])];
+    const { env, config } = gitSetup(sourceEnv, options);
+    this.env = env;
     this.prefix = [...config.flatMap((entry) => ['-c', entry]), `--git-dir=${gitDir}`, `--work-tree=${workTree}`];
   }
 

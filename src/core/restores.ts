@@ -323,7 +323,7 @@ export class Restores {
 
   private async latestRestore() {
     return this.store.read((db) => {
-      const row = db.exec('SELECT id, checkpoint_id, safety_checkpoint_id, payload, undone_at FROM restores ORDER BY created_at DESC, id DESC LIMIT 1')[0]?.values[0];
+      const row = db.exec('SELECT id, checkpoint_id, safety_checkpoint_id, payload, undone_at FROM restores WHERE imported IS NULL ORDER BY created_at DESC, id DESC LIMIT 1')[0]?.values[0];
       return row
         ? { id: String(row[0]), checkpoint: String(row[1]), safety: row[2] === null ? null : String(row[2]), payload: JSON.parse(String(row[3])) as RestorePayload, undone: row[4] !== null }
         : null;

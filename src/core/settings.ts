@@ -10,6 +10,10 @@ export interface EngineSettings {
   keepPerSession: number;
   /** Gitignore-like patterns never captured nor touched by a restore, on top of .gitignore. */
   exclude: string[];
+  /** `boocode.share.encryptCommand`: a program and its arguments that encrypt a transcript, stdin to stdout (no shell). */
+  encryptCommand?: string[];
+  /** `boocode.share.decryptCommand`: the matching decryption. */
+  decryptCommand?: string[];
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = { maxFileBytes: 50 * 1024 * 1024, keepPerSession: 100, exclude: [] };
@@ -25,12 +29,16 @@ export function readSettings(stateDir: string): EngineSettings {
     return {
       maxFileBytes: positive(raw.maxFileBytes, DEFAULT_SETTINGS.maxFileBytes),
       keepPerSession: Math.floor(positive(raw.keepPerSession, DEFAULT_SETTINGS.keepPerSession)),
-      exclude: Array.isArray(raw.exclude) ? raw.exclude.filter((item): item is string => typeof item === 'string') : [],
+      exclude: strings(raw.exclude),
+      ...(strings(raw.encryptCommand).length ? { encryptCommand: strings(raw.encryptCommand) } : {}),
+      ...(strings(raw.decryptCommand).length ? { decryptCommand: strings(raw.decryptCommand) } : {}),
     };
   } catch {
     return { ...DEFAULT_SETTINGS, exclude: [] };
   }
 }
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
 export function writeSettings(stateDir: string, settings: EngineSettings): void {
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });

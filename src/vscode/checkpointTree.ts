@@ -17,8 +17,21 @@ import {
   shorten,
 } from './format';
 import type { FolderModel, WorkspaceModel } from './workspaceModel';
+import type { SharedSession } from '../core/share/remote';
 
-export type TreeNode = FolderNode | SessionNode | CheckpointNode | EditsNode | FileNode | MessageNode;
+export type TreeNode = FolderNode | SessionNode | CheckpointNode | EditsNode | FileNode | MessageNode | SharedGroupNode | SharedSessionNode;
+
+/** "Shared with you": sessions others pushed to a remote and `boocode fetch` brought here. */
+export interface SharedGroupNode {
+  kind: 'sharedGroup';
+  folder: FolderModel;
+  sessions: SharedSession[];
+}
+export interface SharedSessionNode {
+  kind: 'sharedSession';
+  folder: FolderModel;
+  shared: SharedSession;
+}
 
 export interface FolderNode {
   kind: 'folder';
@@ -106,6 +119,7 @@ export class CheckpointTree extends Disposable implements vscode.TreeDataProvide
       }
       if (node.kind === 'folder') return await this.sessionsOf(node.folder);
       if (node.kind === 'session') return await this.checkpointsOf(node);
+      if (node.kind === 'sharedGroup') return node.sessions.map((shared) => ({ kind: 'sharedSession', folder: node.folder, shared }));
       if (node.kind === 'checkpoint') {
         const [changes, endId] = await Promise.all([node.folder.changesAfter(node.checkpoint.id), node.folder.endOf(node.checkpoint.id)]);
         if (!changes.length) return [{ kind: 'message', text: node.checkpoint.turnEnd ? 'This turn changed no file' : 'No files changed after this checkpoint' }];
@@ -134,7 +148,7 @@ export class CheckpointTree extends Disposable implements vscode.TreeDataProvide
   }
 
   private async sessionsOf(folder: FolderModel): Promise<TreeNode[]> {
-    const [checkpoints, sessions] = await Promise.all([folder.list(), folder.sessions()]);
+    const [checkpoints, sessions, shared] = await Promise.all([folder.list(), folder.sessions(), folder.shared().catch(() => [])]);
     const byId = new Map(sessions.map((session) => [session.id, session]));
     const groups = new Map<string, CheckpointInfo[]>();
     for (const checkpoint of checkpoints) {
@@ -151,7 +165,7 @@ export class CheckpointTree extends Disposable implements vscode.TreeDataProvide
     }));
     nodes.sort((a, b) => b.checkpoints[0].createdAt - a.checkpoints[0].createdAt);
     if (nodes.length) nodes[0].newest = true;
-    return nodes;
+    return shared.length ? [...nodes, { kind: 'sharedGroup', folder, sessions: shared }] : nodes;
   }
 
   async getTreeItem(node: TreeNode): Promise<vscode.TreeItem> {
@@ -166,6 +180,10 @@ export class CheckpointTree extends Disposable implements vscode.TreeDataProvide
         return fileItem(node);
       case 'edits':
         return editsItem(node);
+      case 'sharedGroup':
+        return sharedGroupItem(node);
+      case 'sharedSession':
+        return sharedSessionItem(node);
       case 'message': {
         const item = new vscode.TreeItem(node.text);
         item.tooltip = node.tooltip;
@@ -188,6 +206,31 @@ export class CheckpointTree extends Disposable implements vscode.TreeDataProvide
     item.contextValue = 'folder';
     return item;
   }
+}
+
+function sharedGroupItem(node: SharedGroupNode): vscode.TreeItem {
+  const item = new vscode.TreeItem('Shared with you', vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `shared:${node.folder.uri.toString()}`;
+  item.description = countLabel(node.sessions.length, 'session');
+  item.iconPath = new vscode.ThemeIcon('organization');
+  item.tooltip = 'Sessions others pushed with `boocode push` and you fetched with `boocode fetch`. Import one to compare and restore it here.';
+  item.contextValue = 'sharedGroup';
+  return item;
+}
+
+function sharedSessionItem(node: SharedSessionNode): vscode.TreeItem {
+  const { shared } = node;
+  const item = new vscode.TreeItem(shared.encrypted ? `${shared.id} (encrypted)` : shared.title ? shorten(shared.title.replace(/\s+/g, ' '), 60) : shared.id, vscode.TreeItemCollapsibleState.None);
+  item.id = `sharedSession:${node.folder.uri.toString()}:${shared.shared}/${shared.id}`;
+  item.description = [shared.shared, shared.agent ?? 'agent', relativeTime(shared.updatedAt), countLabel(shared.checkpoints, 'checkpoint')].join(' · ');
+  item.iconPath = new vscode.ThemeIcon('person');
+  const tooltip = new vscode.MarkdownString('', true);
+  tooltip.appendMarkdown(`**Shared by ${escapeMarkdown(shared.shared)}**: session \`${shared.id}\`\n\n`);
+  tooltip.appendMarkdown(`${countLabel(shared.checkpoints, 'checkpoint')}${shared.messageCount === null ? ' · transcript encrypted' : ` · ${countLabel(shared.messageCount, 'message')}`}\n\n`);
+  tooltip.appendMarkdown(`Recorded in \`${shared.workspace.replace(/`/g, "'")}\` on their machine. Import it to compare and restore here.`);
+  item.tooltip = tooltip;
+  item.contextValue = 'sharedSession';
+  return item;
 }
 
 function placeholderSession(id: string, list: CheckpointInfo[]): SessionInfo {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { BooError, describeError } from '../core/errors';
 import type { CheckpointInfo, RestoreMode } from '../core/types';
-import type { CheckpointNode, FileNode, SessionNode } from './checkpointTree';
+import type { CheckpointNode, FileNode, SessionNode, SharedSessionNode } from './checkpointTree';
 import { openChanges, openFileDiff } from './diffDocuments';
 import {
   changeSummary,
@@ -19,6 +19,14 @@ import type { PickItem, Prompter } from './prompter';
 import { restoreCheckpoint, RestoreDependencies, restoreFile, undoLastRestore } from './restoreFlow';
 import { revertTurn } from './revertFlow';
 import { transcriptUri } from './transcriptDocument';
+import { maxBytesOf } from '../core/share/capped';
+import { ShareContext, withShareContext } from '../core/share/context';
+import { Encryption } from '../core/share/crypto';
+import { importSession, ImportResult } from '../core/share/importSession';
+import { fetchShared, incomingFromShared, planPush, runPush, SharedSession, sharerName } from '../core/share/remote';
+import { exportSession } from '../core/share/exportSession';
+import { importFile } from '../core/share/importFile';
+import * as path from 'path';
 import type { FolderModel, WorkspaceModel } from './workspaceModel';
 
 export interface AgentConnector {
@@ -75,6 +83,11 @@ export const COMMANDS: Record<string, Handler> = {
   'boocode.openFile': openFile,
   'boocode.revertTurn': revertTurnCommand,
   'boocode.restoreFile': restoreFileCommand,
+  'boocode.exportSession': exportSessionCommand,
+  'boocode.importSession': importSessionCommand,
+  'boocode.importSharedSession': importSharedSessionCommand,
+  'boocode.pushSessions': pushSessionsCommand,
+  'boocode.fetchSessions': fetchSessionsCommand,
 };
 
 export function registerCommands(deps: CommandDependencies): vscode.Disposable[] {
@@ -316,6 +329,152 @@ async function pruneCheckpoints(deps: CommandDependencies, arg?: unknown) {
     void deps.prompter.notify('info', `Deleted ${countLabel(result.deleted.length, 'checkpoint')}.`);
     return result;
   });
+}
+
+/** The session a command was invoked on (a session in the tree), or one picked from the folder's. */
+async function resolveSession(deps: CommandDependencies, arg: unknown, placeHolder: string): Promise<{ folder: FolderModel; sessionId: string }> {
+  if (isObject(arg) && arg.kind === 'session' && (arg as unknown as SessionNode).session) {
+    return { folder: (arg as unknown as SessionNode).folder, sessionId: (arg as unknown as SessionNode).session!.id };
+  }
+  const folder = await resolveFolder(deps, arg, placeHolder);
+  const sessions = await folder.sessions();
+  if (!sessions.length) throw new BooError('not-found', 'No agent session has been recorded in this folder yet.');
+  const sessionId = await deps.prompter.pick(
+    sessions.map((session) => ({ label: sessionLabel(session), description: `${session.agent ?? 'agent'} · ${relativeTime(session.updatedAt)}`, value: session.id })),
+    placeHolder,
+  );
+  return { folder, sessionId: sessionId ?? cancelled() };
+}
+
+/** Export Session…: one file with the session's checkpoints, transcript (encrypted if asked) and manifest. */
+async function exportSessionCommand(deps: CommandDependencies, arg?: unknown) {
+  return quietly(async () => {
+    const { folder, sessionId } = await resolveSession(deps, arg, 'Export which session?');
+    const target = (await deps.prompter.input('Save the session to which file?', path.join(folder.uri.fsPath, `${sessionId}.boocode`))) ?? cancelled();
+    const output = path.resolve(folder.uri.fsPath, target.trim() || `${sessionId}.boocode`);
+    const how = await deps.prompter.pick(
+      [
+        { label: 'Transcript in the clear', description: 'anyone with the file can read the prompts', value: 'clear' as const },
+        { label: 'Encrypt the transcript with a key file…', description: 'AES-256-GCM, key from scrypt', value: 'key' as const },
+      ],
+      'Encrypt the transcript (prompts often hold secrets)?',
+    );
+    const keyFile = how === 'key' ? ((await deps.prompter.input('Key file (a passphrase in a file, or random bytes)?')) ?? cancelled()) : how ?? cancelled();
+    const encryption = how === 'key' ? { kind: 'key' as const, keyFile: path.resolve(folder.uri.fsPath, keyFile) } : null;
+    const result = await withShareContext(folder.uri.fsPath, { onNotice: deps.log }, (context) => exportSession(context, sessionId, output, { encryption, maxBytes: maxBytesOf(undefined) }));
+    const needs = result.prerequisites.length ? ` The receiving repository needs commit ${result.prerequisites.map((c) => c.slice(0, 12)).join(', ')}: push your branch.` : '';
+    void deps.prompter.notify('info', `Exported ${countLabel(result.checkpoints.length, 'checkpoint')} and ${countLabel(result.messages, 'message')} of ${sessionId} to ${result.file} (${formatBytes(result.bytes)}).${needs}`);
+    return result;
+  });
+}
+
+/** Import Session…: verified, rebased onto this folder, both legs or neither (see src/core/share/). */
+async function importSessionCommand(deps: CommandDependencies, arg?: unknown) {
+  return quietly(async () => {
+    const folder = await resolveFolder(deps, arg, 'Import a session into which folder?');
+    const source = (await deps.prompter.input('Import which session file?', '/path/to/session.boocode')) ?? cancelled();
+    const file = path.resolve(folder.uri.fsPath, source.trim());
+    return importAsking(deps, folder, path.basename(file), (context, decryption) => importFile(context, file, { maxBytes: maxBytesOf(undefined), decryption }));
+  });
+}
+
+/** Import Shared Session: one that `boocode fetch` brought here (its objects are in the repository already). */
+async function importSharedSessionCommand(deps: CommandDependencies, arg?: unknown) {
+  return quietly(async () => {
+    let folder: FolderModel;
+    let shared: SharedSession | undefined;
+    if (isObject(arg) && arg.kind === 'sharedSession') {
+      ({ folder, shared } = arg as unknown as SharedSessionNode);
+    } else {
+      folder = await resolveFolder(deps, arg, 'Import a shared session into which folder?');
+      const offered = await folder.shared();
+      if (!offered.length) throw new BooError('not-found', 'No shared sessions here: run `boocode fetch REMOTE` in a terminal first.');
+      shared = await deps.prompter.pick(
+        offered.map((s) => ({ label: s.title ?? s.id, description: `${s.shared} · ${countLabel(s.checkpoints, 'checkpoint')}`, value: s })),
+        'Import which shared session?',
+      );
+    }
+    const chosen = shared ?? cancelled();
+    const spec = `shared:${chosen.shared}/${chosen.id}`;
+    return importAsking(deps, folder, spec, async (context, decryption) => importSession(context, await incomingFromShared(context, spec, decryption, maxBytesOf(undefined))));
+  });
+}
+
+/** Runs remote work under a cancellable progress notification fed by simple-git's progress events. */
+async function withRemoteProgress<T>(title: string, work: (options: { onProgress: (event: { stage: string; progress: number }) => void; signal: AbortSignal }) => Promise<T>): Promise<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    return work({ onProgress: (event) => progress.report({ message: `${event.stage} ${event.progress}%` }), signal: controller.signal });
+  });
+}
+
+/** Share Sessions…: push this folder's sessions (or the one clicked) to a remote, after saying what and how big. */
+async function pushSessionsCommand(deps: CommandDependencies, arg?: unknown) {
+  return quietly(async () => {
+    const clicked = isObject(arg) && arg.kind === 'session' && (arg as unknown as SessionNode).session ? (arg as unknown as SessionNode) : undefined;
+    const folder = clicked?.folder ?? (await resolveFolder(deps, arg, 'Share the sessions of which folder?'));
+    const remote = ((await deps.prompter.input('Push to which remote? (a name from `git remote -v`, or a URL)', 'origin')) ?? cancelled()).trim() || 'origin';
+    const how = await deps.prompter.pick(
+      [
+        { label: 'Transcripts readable by anyone who can fetch', value: 'clear' as const },
+        { label: 'Encrypt the transcripts with a key file…', description: 'AES-256-GCM, key from scrypt', value: 'key' as const },
+      ],
+      'Encrypt the transcripts (prompts often hold secrets)?',
+    );
+    const keyFile = how === 'key' ? ((await deps.prompter.input('Key file (a passphrase in a file, or random bytes)?')) ?? cancelled()) : how ?? cancelled();
+    const encryption = how === 'key' ? { kind: 'key' as const, keyFile: path.resolve(folder.uri.fsPath, keyFile) } : null;
+    return withShareContext(folder.uri.fsPath, { onNotice: deps.log }, async (context) => {
+      const user = await sharerName(context);
+      const plan = await planPush(context, remote, clicked ? [clicked.session!.id] : [], { user, encryption, maxBytes: maxBytesOf(undefined) });
+      const detail = [
+        ...plan.sessions.map((s) => `${s.id}: ${countLabel(s.checkpoints, 'checkpoint')}, ${countLabel(s.messages, 'message')}${s.encrypted ? ' (encrypted)' : ' (readable by anyone who can fetch)'}`),
+        `At most ${countLabel(plan.objects, 'object')}, ${formatBytes(plan.bytes)}.`,
+        ...(plan.historyCommits ? [`Includes ${countLabel(plan.historyCommits, 'commit')} of your own history the remote may not have (the checkpoints sit on them).`] : []),
+      ].join('\n');
+      if ((await deps.prompter.ask(`Share ${countLabel(plan.sessions.length, 'session')} on ${remote} as ${user}?`, detail, ['Push'], 'info')) !== 'Push') return undefined;
+      const result = await withRemoteProgress(`Sharing sessions on ${remote}`, (options) => runPush(context, plan, options));
+      void deps.prompter.notify('info', `Shared ${countLabel(plan.sessions.length, 'session')} on ${remote} as ${user} (refs/boocode/shared/${user}/…).`);
+      return result;
+    });
+  });
+}
+
+/** Fetch Shared Sessions…: what others pushed, shown under "Shared with you". */
+async function fetchSessionsCommand(deps: CommandDependencies, arg?: unknown) {
+  return quietly(async () => {
+    const folder = await resolveFolder(deps, arg, 'Fetch shared sessions into which folder?');
+    const remote = ((await deps.prompter.input('Fetch from which remote? (a name from `git remote -v`, or a URL)', 'origin')) ?? cancelled()).trim() || 'origin';
+    const shared = await withShareContext(folder.uri.fsPath, { onNotice: deps.log }, (context) =>
+      withRemoteProgress(`Fetching shared sessions from ${remote}`, (options) => fetchShared(context, remote, options)),
+    );
+    deps.model.refresh(folder);
+    void deps.prompter.notify('info', shared.length ? `${countLabel(shared.length, 'shared session')} from ${remote}: see Shared with you.` : `No shared sessions on ${remote}.`);
+    return shared;
+  });
+}
+
+/** Runs an import; when the transcript turns out encrypted, asks for the key file and tries once more. */
+async function importAsking(deps: CommandDependencies, folder: FolderModel, what: string, run: (context: ShareContext, decryption: Encryption | null) => Promise<ImportResult>) {
+  const attempt = (keyFile?: string) =>
+    withShareContext(folder.uri.fsPath, { onNotice: deps.log }, (context) => run(context, keyFile ? { kind: 'key', keyFile: path.resolve(folder.uri.fsPath, keyFile) } : null));
+  let result: ImportResult;
+  try {
+    result = await attempt();
+  } catch (error) {
+    // A wrong key is then an error like any other.
+    if (!(error instanceof BooError) || !/the transcript is encrypted/.test(error.message)) throw error;
+    result = await attempt((await deps.prompter.input(`The transcript in ${what} is encrypted. Key file?`)) ?? cancelled());
+  }
+  deps.model.refresh(folder);
+  const skipped = result.skipped.length ? ` Skipped: ${result.skipped.map((s) => `${s.id} (${s.reason})`).join('; ')}.` : '';
+  void deps.prompter.notify(
+    result.skipped.length ? 'warning' : 'info',
+    result.alreadyImported
+      ? `Session ${result.sessionId} is already here; nothing was changed.`
+      : `Imported session ${result.sessionId}: ${countLabel(result.imported.length, 'checkpoint')}, ${countLabel(result.messages, 'message')}.${skipped}`,
+  );
+  return result;
 }
 
 async function showTranscript(deps: CommandDependencies, arg?: unknown) {

@@ -7,6 +7,9 @@ import * as vscode from 'vscode';
 import type { Checkpoints, OpenOptions } from '../core/service';
 import type { ActivityState, CheckpointInfo, FileChange, SessionInfo } from '../core/types';
 import { Disposable, toDisposable } from './disposable';
+import { withShareContext } from '../core/share/context';
+import { listShared, SharedSession } from '../core/share/remote';
+import { hasSharedRefs } from '../core/share/sharedRefs';
 
 export type OpenStore = (dir: string, options: OpenOptions) => Promise<Checkpoints>;
 
@@ -27,6 +30,7 @@ export class FolderModel {
   private storePromise: Promise<Checkpoints> | undefined;
   private listPromise: Promise<CheckpointInfo[]> | undefined;
   private sessionsPromise: Promise<SessionInfo[]> | undefined;
+  private sharedPromise: Promise<SharedSession[]> | undefined;
   /** Diffs between two checkpoints never change; diffs against the current files are dropped on refresh. */
   private readonly diffs = new Map<string, Promise<FileChange[]>>();
   private watcher: fs.FSWatcher | undefined;
@@ -75,6 +79,15 @@ export class FolderModel {
     this.sessionsPromise ??= this.store().then((store) => store.sessions());
     this.sessionsPromise.catch(() => (this.sessionsPromise = undefined));
     return this.sessionsPromise;
+  }
+
+  /** Sessions others shared that `boocode fetch` brought into this repository (none when nothing was fetched). */
+  shared(): Promise<SharedSession[]> {
+    this.sharedPromise ??= withShareContext(this.folder.uri.fsPath, { onNotice: this.deps.log }, (context) =>
+      hasSharedRefs(context.ws.commonDir) ? listShared(context) : Promise.resolve([]),
+    );
+    this.sharedPromise.catch(() => (this.sharedPromise = undefined));
+    return this.sharedPromise;
   }
 
   /**
@@ -150,6 +163,7 @@ export class FolderModel {
   invalidate(): void {
     this.listPromise = undefined;
     this.sessionsPromise = undefined;
+    this.sharedPromise = undefined;
     for (const key of [...this.diffs.keys()]) if (key.endsWith('..')) this.diffs.delete(key);
   }
 

@@ -48,7 +48,18 @@ export type Op =
        */
       previousStaleFromRow?: boolean;
     }
-  | { op: 'undo'; id: string; at: number };
+  | { op: 'undo'; id: string; at: number }
+  | ({ op: 'importSession' } & ImportedSession);
+
+/** A whole session brought in by `boocode import`: one op, so one journal line, so all or nothing. */
+export interface ImportedSession {
+  session: { id: string; agent: string | null; workspace: string; createdAt: number; updatedAt: number; staleAt: number | null; staleReason: string | null };
+  messages: MessageRow[];
+  checkpoints: CheckpointRow[];
+  restores: { id: string; checkpoint: string; safety: string | null; mode: string; at: number; undoneAt: number | null; payload: string }[];
+  /** sha256 of the transcript as it came in: importing the same again is a no-op. */
+  fingerprint?: string;
+}
 
 const run = (db: Database, sql: string, params: SqlValue[]) => db.run(sql, params);
 
@@ -108,6 +119,30 @@ export function applyOp(db: Database, op: Op): void {
         run(db, 'UPDATE sessions SET stale_at = ?, stale_reason = ? WHERE id = ?', [payload.previousStaleAt, payload.previousStaleReason, row[1]]);
       }
       run(db, 'UPDATE restores SET undone_at = ? WHERE id = ?', [op.at, op.id]);
+      return;
+    }
+    case 'importSession': {
+      const { session } = op;
+      run(db, 'INSERT OR IGNORE INTO sessions (id, agent, workspace, created_at, updated_at, stale_at, stale_reason) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        session.id,
+        session.agent,
+        session.workspace,
+        session.createdAt,
+        session.updatedAt,
+        session.staleAt,
+        session.staleReason,
+      ]);
+      for (const message of op.messages) insertMessage(db, message);
+      for (const checkpoint of op.checkpoints) insertCheckpoint(db, checkpoint);
+      if (op.fingerprint) run(db, 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [`imported:${session.id}`, op.fingerprint]);
+      // Imported restores are history only: marked imported (and undone), so `undo` here never reaches one.
+      for (const restore of op.restores) {
+        run(
+          db,
+          'INSERT OR IGNORE INTO restores (id, checkpoint_id, safety_checkpoint_id, session_id, mode, created_at, payload, undone_at, imported) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)',
+          [restore.id, restore.checkpoint, restore.safety, session.id, restore.mode, restore.at, restore.payload, restore.undoneAt ?? restore.at],
+        );
+      }
       return;
     }
   }

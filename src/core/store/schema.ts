@@ -43,6 +43,8 @@ export const MIGRATIONS: string[] = [
    );`,
   // 3: bookkeeping for the journal (which journal generation the file already holds).
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // 4: restores brought in with an imported session (history from another machine, never undone here).
+  `ALTER TABLE restores ADD COLUMN imported INTEGER;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
