@@ -109,7 +109,8 @@ export const COMMANDS: Record<string, Command> = {
         none(args);
         const sessionId = args.values.get('--session');
         const list = await store.list({ sessionId });
-        const shared = (await sharedIn(store.root, io, listSharedCheckpoints)).filter((c) => sessionId === undefined || c.sessionId === sessionId);
+        // A shared turn's end is listed with its turn, as our own are.
+        const shared = (await sharedIn(store.root, io, listSharedCheckpoints)).filter((c) => c.kind !== 'after' && (sessionId === undefined || c.sessionId === sessionId));
         return print(io, args, [...list, ...shared], () => (shared.length && !list.length ? '' : formatList(list)) + formatSharedCheckpoints(shared));
       }),
   },

@@ -31,11 +31,20 @@ function clone(remote: string, where: string): string {
   return where;
 }
 
+/** A turn's end checkpoint, by the turn's own checkpoint id. */
+const endOf = new Map<string, string>();
+
 function turn(root: string, session: string, prompt: string, reply?: string): string {
   const begun = cliJson(['turn', 'begin', '-C', root, '--session', session, '--prompt', prompt, '--agent', 'claude-code']);
-  if (reply) cliJson(['turn', 'end', '-C', root, '--session', session, '--reply', reply]);
+  if (reply) {
+    const ended = cliJson(['turn', 'end', '-C', root, '--session', session, '--reply', reply]);
+    if (ended.checkpoint) endOf.set(begun.checkpoint.id, ended.checkpoint.id);
+  }
   return begun.checkpoint.id as string;
 }
+
+/** Turns followed by their end checkpoints, as a session's checkpoints are exported and imported. */
+const withEnds = (ids: string[]) => ids.flatMap((id) => (endOf.has(id) ? [id, endOf.get(id) as string] : [id]));
 
 /** Everything an import could change: our refs and the transcript's sessions and messages. */
 function snapshot(root: string) {
@@ -89,7 +98,7 @@ describe('boocode export and import', () => {
     write(first, 'src/app.js', 'console.log("third");\n');
     const file = path.join(base, 'sess-1.boocode');
     const exported = cliJson(['export', 'sess-1', '-C', first, '-o', file]);
-    assert.deepEqual(exported.checkpoints, [one, two]);
+    assert.deepEqual(exported.checkpoints, withEnds([one, two]));
     assert.deepEqual(exported.prerequisites, [git(first, 'rev-parse', 'HEAD')]);
     // The bundle inside is a real git bundle that names what the receiver needs.
     const verified = git(first, 'bundle', 'list-heads', bundlePart(file, path.join(base, 'part.bundle')));
@@ -102,7 +111,7 @@ describe('boocode export and import', () => {
     git(bob, 'worktree', 'add', '-q', bobTree, '-b', 'feature');
     const result = cliJson(['import', file, '-C', bobTree]);
     assert.equal(result.sessionId, 'sess-1');
-    assert.deepEqual(result.imported, [one, two]);
+    assert.deepEqual(result.imported, withEnds([one, two]));
     assert.deepEqual(result.skipped, []);
 
     // The directory rebase: the transcript and every checkpoint's metadata name the destination.
@@ -235,8 +244,8 @@ describe('boocode export and import', () => {
     const result = cli(['import', file, '-C', bob, '--json']);
     assert.equal(result.code, 0, result.stderr);
     const outcome = JSON.parse(result.stdout);
-    assert.deepEqual(outcome.imported, [kept]);
-    assert.deepEqual(outcome.skipped.map((s: { id: string }) => s.id), [lost]);
+    assert.deepEqual(outcome.imported, withEnds([kept]));
+    assert.deepEqual(outcome.skipped.map((s: { id: string }) => s.id), withEnds([lost]));
     assert.match(result.stderr, new RegExp(`warning: checkpoint ${lost} was skipped: this repository lacks commit ${git(first, 'rev-parse', 'HEAD').slice(0, 12)}`));
     assert.deepEqual(cliJson(['list', '-C', bob]).map((c: { id: string }) => c.id), [kept]);
     assert.equal(cliJson(['transcript', '-C', bob, '--session', 'sess-4']).length, 4, 'the whole conversation comes in');
@@ -306,7 +315,7 @@ describe('boocode export and import', () => {
     fs.rmSync(lock);
     assert.deepEqual(snapshot(bob), before, 'no refs, no transcript rows');
     // Once the transcript is free, the same file imports whole.
-    assert.equal(cliJson(['import', file, '-C', bob]).imported.length, 1);
+    assert.equal(cliJson(['import', file, '-C', bob]).imported.length, 2, 'the turn and its end');
   });
 
   it('refuses an encrypted transcript altered after encryption even when the manifest was made to match', () => {
@@ -358,7 +367,7 @@ describe('boocode export and import', () => {
     const bob = clone(remote, path.join(base, 'bob'));
     const result = cli(['import', file, '-C', bob, '--json']);
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(JSON.parse(result.stdout).imported, [good]);
+    assert.deepEqual(JSON.parse(result.stdout).imported, withEnds([good]), "the crafted turn's end is skipped with it");
     assert.match(result.stderr, new RegExp(`checkpoint ${bad} was skipped: its metadata names a path outside the workspace`));
     assert.deepEqual(cliJson(['list', '-C', bob]).map((c: { id: string }) => c.id), [good]);
     assert.equal(fs.existsSync(path.join(base, 'escaped')), false);
@@ -379,9 +388,9 @@ describe('boocode export and import', () => {
     assert.deepEqual(cliJson(['sessions', '-C', other]), []);
     const copy = cliJson(['import', file, '-C', other, '--as-new']);
     assert.notEqual(copy.sessionId, 'sess-9');
-    assert.equal(copy.imported.length, 1);
+    assert.equal(copy.imported.length, 2, 'the turn and its end');
     assert.notEqual(copy.imported[0], id);
-    assert.deepEqual(cliJson(['list', '-C', other]).map((c: { id: string }) => c.id), copy.imported);
+    assert.deepEqual(cliJson(['list', '-C', other]).map((c: { id: string }) => c.id), [copy.imported[0]]);
     assert.deepEqual(cliJson(['list', '-C', first]).map((c: { id: string }) => c.id), [id], 'the main worktree lists only its own');
   });
 

@@ -24,11 +24,18 @@ function setUp() {
 
 const remoteRefs = (remote: string) => git(remote, 'for-each-ref', '--format=%(refname)').split('\n').filter(Boolean);
 
+/** A turn's end checkpoint, by the turn's own checkpoint id. */
+const endOf = new Map<string, string>();
+
 function turn(root: string, session: string, prompt: string, reply: string): string {
   const id = cliJson(['turn', 'begin', '-C', root, '--session', session, '--prompt', prompt, '--agent', 'opencode']).checkpoint.id;
-  cliJson(['turn', 'end', '-C', root, '--session', session, '--reply', reply]);
+  const ended = cliJson(['turn', 'end', '-C', root, '--session', session, '--reply', reply]);
+  endOf.set(id, ended.checkpoint.id);
   return id;
 }
+
+/** Turns followed by their end checkpoints, as a session's checkpoints travel. */
+const withEnds = (ids: string[]) => ids.flatMap((id) => [id, endOf.get(id) as string]);
 
 describe('boocode push and fetch', () => {
   afterEach(cleanupTemps);
@@ -49,16 +56,15 @@ describe('boocode push and fetch', () => {
     const unconfirmed = cli(['push', 'origin', '-C', alice, '--as', 'alice']);
     assert.equal(unconfirmed.code, 1);
     assert.match(unconfirmed.stderr, /Pushing to origin as alice/);
-    assert.match(unconfirmed.stderr, /ses_abc: 2 checkpoint\(s\), transcript of 4 message\(s\) \(readable by anyone who can fetch\)/);
+    assert.match(unconfirmed.stderr, /ses_abc: 4 checkpoint\(s\), transcript of 4 message\(s\) \(readable by anyone who can fetch\)/);
     assert.match(unconfirmed.stderr, /at most \d+ object\(s\), [\d.]+ (B|KB) on disk/);
     assert.match(unconfirmed.stderr, /add --yes\. Nothing was sent\./);
     assert.deepEqual(remoteRefs(remote), ['refs/heads/main']);
 
     const pushed = cliJson(['push', 'origin', '-C', alice, '--as', 'alice', '--yes']);
-    assert.equal(pushed.pushed, 3);
+    assert.equal(pushed.pushed, 5, 'two turns, their ends and the transcript');
     assert.deepEqual(remoteRefs(remote).sort(), [
-      'refs/boocode/shared/alice/ses_abc/checkpoints/' + one,
-      'refs/boocode/shared/alice/ses_abc/checkpoints/' + two,
+      ...withEnds([one, two]).map((id) => 'refs/boocode/shared/alice/ses_abc/checkpoints/' + id),
       'refs/boocode/shared/alice/ses_abc/transcript',
       'refs/heads/main',
     ].sort());
@@ -67,7 +73,7 @@ describe('boocode push and fetch', () => {
 
     // Bob: fetch, then the shared session shows, marked with whose it is.
     const fetched = cliJson(['fetch', 'origin', '-C', bob]);
-    assert.deepEqual(fetched.map((s: any) => [s.id, s.shared, s.checkpoints, s.messageCount]), [['ses_abc', 'alice', 2, 4]]);
+    assert.deepEqual(fetched.map((s: any) => [s.id, s.shared, s.checkpoints, s.messageCount]), [['ses_abc', 'alice', 4, 4]]);
     const sessions = cliJson(['sessions', '-C', bob]);
     assert.deepEqual(sessions.map((s: any) => [s.id, s.shared, s.title]), [['ses_abc', 'alice', 'make it greet']]);
     const human = cli(['sessions', '-C', bob]).stdout;
@@ -90,7 +96,7 @@ describe('boocode push and fetch', () => {
 
     // Import it, then compare and restore like any checkpoint of Bob's.
     const imported = cliJson(['import', 'shared:alice/ses_abc', '-C', bob]);
-    assert.deepEqual(imported.imported, [one, two]);
+    assert.deepEqual(imported.imported, withEnds([one, two]));
     assert.equal(cliJson(['sessions', '-C', bob]).find((s: any) => !s.shared).workspace, fs.realpathSync(bob));
     const diff = cliJson(['diff', one, '--to', two, '-C', bob]);
     assert.deepEqual(diff.map((c: any) => `${c.status} ${c.path}`).sort(), ['added docs/new.md', 'modified src/app.js']);
@@ -154,7 +160,7 @@ describe('boocode push and fetch', () => {
       const one = turn(alice, 'ses_net', 'over the network', 'ok');
       cliJson(['push', url, '-C', alice, '--as', 'alice', '--yes']);
       assert.deepEqual(cliJson(['fetch', url, '-C', bob]).map((s: any) => [s.id, s.shared]), [['ses_net', 'alice']]);
-      assert.deepEqual(cliJson(['import', 'shared:alice/ses_net', '-C', bob]).imported, [one]);
+      assert.deepEqual(cliJson(['import', 'shared:alice/ses_net', '-C', bob]).imported, withEnds([one]));
     });
   });
 });

@@ -75,6 +75,7 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
       const rows = new Map(incoming.transcript.checkpoints.map((row) => [row.id, row]));
       const prompts = new Map(incoming.transcript.messages.map((m) => [m.id, m.text]));
       const prepared: Prepared[] = [];
+      const endsOf = new Map<string, string>();
       for (const checkpoint of incoming.checkpoints) {
         const reason = await missingObjects(quarantine, checkpoint.commit);
         if (reason) {
@@ -106,6 +107,14 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
         }));
         const commit = (await quarantine.run(['hash-object', '-t', 'commit', '-w', '--stdin'], { input: rebased })).stdout.toString().trim();
         prepared.push({ id: ids.checkpoint(checkpoint.id), sourceId: checkpoint.id, commit });
+        if (fields.kind === 'after' && typeof fields.ends === 'string') endsOf.set(checkpoint.id, fields.ends);
+      }
+      // A turn's end means nothing without its turn: skipped with it (the pair counts as one).
+      for (const [index, each] of [...prepared.entries()].reverse()) {
+        const turn = endsOf.get(each.sourceId);
+        if (turn === undefined || !skipped.some((skip) => skip.id === turn)) continue;
+        prepared.splice(index, 1);
+        skipped.push({ id: each.sourceId, reason: `the turn it ends (checkpoint ${turn}) was skipped` });
       }
       await refuseTakenIds(context, prepared);
       const op = { ...importOp(incoming.transcript, ids, prepared, ws.root), fingerprint };
