@@ -47,10 +47,10 @@ describe('Export and import a session', function () {
     assert.deepStrictEqual(prompter().errors(), []);
     assert.strictEqual(result.file, output);
     assert.strictEqual(result.encrypted, true);
-    assert.strictEqual(result.checkpoints.length, 1);
+    assert.strictEqual(result.checkpoints.length, 2, 'the turn and its end');
     assert.ok(fs.readFileSync(output).subarray(0, 16).toString() === 'boocode-session\n');
     assert.ok(!fs.readFileSync(output).includes('Export me'), 'the prompt is not readable in the file');
-    assert.match(prompter().notes.at(-1)!.message, /Exported 1 checkpoint and 2 messages of export-/);
+    assert.match(prompter().notes.at(-1)!.message, /Exported 2 checkpoints and 2 messages of export-/);
   });
 
   it('Import Session… brings a session from elsewhere into the folder, asking for the key of an encrypted one', async () => {
@@ -119,7 +119,7 @@ describe('Export and import a session', function () {
     await vscode.commands.executeCommand('boocode.pushSessions', node);
     const [question] = prompter().asked;
     assert.match(question.message, new RegExp(`^Share 1 session on ${url.replace(/[/.]/g, '\\$&')} as BooCode-Test\\?$`));
-    assert.match(question.detail, new RegExp(`${session}: 1 checkpoint, 2 messages \\(readable by anyone who can fetch\\)`));
+    assert.match(question.detail, new RegExp(`${session}: 2 checkpoints, 2 messages \\(readable by anyone who can fetch\\)`));
     assert.match(question.detail, /At most \d+ objects?, [\d.]+ (B|KB)\./);
     assert.strictEqual(execFileSync('git', ['for-each-ref'], { cwd: remote }).toString(), '', 'nothing sent on Cancel');
 
