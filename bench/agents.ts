@@ -15,7 +15,7 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  console.log(`Hook cost per turn, median of ${RUNS} alternating runs (two turns each; turn 1 includes the repository's first checkpoint)`);
+  console.log(`Hook cost per turn, median of ${RUNS} alternating runs (two turns each; turn 1 is the first after \`hooks install\`, which prepares the store)`);
   console.log('agent        version   turn  to model: with / without / added   whole turn: with / without / added');
   for (const driver of DRIVERS) {
     const samples = { with: [[], []] as number[][], without: [[], []] as number[][], turnWith: [[], []] as number[][], turnWithout: [[], []] as number[][] };

@@ -5,6 +5,7 @@ import { BooError, describeError } from '../core/errors';
 import { AgentStatus, agentSpec, hooksStatus, installHooks, Scope, uninstallHooks } from '../hooks/install';
 import { AGENTS } from '../hooks/payload';
 import { runHook } from '../hooks/run';
+import { openCheckpoints } from '../core/service';
 import { parseArgs } from './args';
 import { CliIO } from './io';
 
@@ -66,6 +67,21 @@ function formatStatus(workspace: string, statuses: AgentStatus[], env: NodeJS.Pr
   return lines.join('\n') + '\n';
 }
 
+/** Prepares the workspace's checkpoint store; null when done, else why not (the install stands either way). */
+async function prepareStore(workspace: string): Promise<string | null> {
+  try {
+    const store = await openCheckpoints(workspace, { onNotice: () => undefined });
+    try {
+      await store.prepare();
+    } finally {
+      store.close();
+    }
+    return null;
+  } catch (error) {
+    return `the checkpoint store could not be prepared yet (${describeError(error)}); the first turn will do it.`;
+  }
+}
+
 export async function runHooksCommand(io: CliIO): Promise<number> {
   const [action, ...rest] = io.argv;
   if (action === undefined || isHelp(action) || rest.some(isHelp)) {
@@ -91,6 +107,8 @@ export async function runHooksCommand(io: CliIO): Promise<number> {
     const scope: Scope = args.switches.has('--user') ? 'user' : args.switches.has('--shared') ? 'shared' : 'personal';
     if (action === 'install') {
       const result = installHooks(spec.name, { workspace, scope, env: io.env });
+      // A project's first turn should not pay for setting the store up: done now, while nobody waits.
+      const prepared = scope === 'user' ? null : await prepareStore(workspace);
       if (json) {
         io.stdout(JSON.stringify(result, null, 2) + '\n');
       } else {
@@ -98,6 +116,7 @@ export async function runHooksCommand(io: CliIO): Promise<number> {
         const lines = [result.changed ? `Connected ${spec.label}: hooks written to ${where}.` : `${spec.label} was already connected in ${where}; nothing changed.`];
         lines.push(`  runs: ${result.command}`);
         for (const note of result.notes) lines.push(`  note: ${note}`);
+        if (prepared) lines.push(`  note: ${prepared}`);
         const now = hooksStatus({ workspace, env: io.env }).find((s) => s.agent === spec.name)?.configs.find((c) => c.file === result.file);
         for (const blocker of now?.blockers ?? []) lines.push(`  not running yet: ${blocker}`);
         io.stdout(lines.join('\n') + '\n');

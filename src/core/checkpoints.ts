@@ -198,6 +198,10 @@ class CheckpointService implements Checkpoints {
     }
   }
 
+  async prepare(): Promise<void> {
+    await this.engine.exclusive(() => this.engine.captureNow());
+  }
+
   async createCheckpoint(input: { label?: string | null; sessionId?: string | null } = {}): Promise<CheckpointMeta> {
     const sessionId = input.sessionId ? assertSessionId(input.sessionId) : null;
     writeActivity(this.stateDir, { state: 'checkpointing', sessionId });

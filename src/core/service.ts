@@ -56,6 +56,11 @@ export interface Checkpoints {
    * reported the end (a detached follow-up records it later): a turn begun after it is left open.
    */
   endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null; at?: number; closeTurn?: boolean }): Promise<TurnEndResult>;
+  /**
+   * Gets the store ready for the first turn (private repository, index seeded, the files' objects
+   * written) without taking a checkpoint, so that turn costs what later ones do.
+   */
+  prepare(): Promise<void>;
   createCheckpoint(input?: { label?: string | null; sessionId?: string | null }): Promise<CheckpointMeta>;
   /** Newest first. */
   list(filter?: { sessionId?: string }): Promise<CheckpointInfo[]>;

@@ -52,6 +52,28 @@ describe('hooks install: personal by default', function () {
     }
   });
 
+  it('install prepares the checkpoint store (not for --user), without a checkpoint and without touching what git owns', async () => {
+    const repo = makeRepo();
+    const home = tempDir('boocode-home-');
+    const index = path.join(repo, '.git', 'index');
+    const indexBefore = fs.readFileSync(index);
+    const user = cli(['hooks', 'install', 'claude-code', '--user', '-C', repo], { env: { HOME: home } });
+    assert.strictEqual(user.code, 0, user.stderr);
+    assert.ok(!fs.existsSync(path.join(repo, '.git', 'boocode')), 'a --user install is not about this project');
+    const result = cli(['hooks', 'install', 'gemini', '-C', repo], { env: { HOME: home } });
+    assert.strictEqual(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stdout, /could not be prepared/);
+    const state = JSON.parse(read(path.join(repo, '.git', 'boocode'), 'index.state'));
+    assert.ok(state.tree, 'the private index holds the tree of the files now');
+    assert.deepStrictEqual(fs.readFileSync(index), indexBefore, "the user's index is untouched");
+    const checkpoints = await openCheckpoints(repo);
+    try {
+      assert.deepStrictEqual(await checkpoints.list(), [], 'no checkpoint was taken');
+    } finally {
+      checkpoints.close();
+    }
+  });
+
   it('a file the person already had keeps showing in git; a committed one is refused as personal and left untouched', () => {
     const repo = makeRepo();
     const env = { HOME: tempDir('boocode-home-'), PATH: process.env.PATH ?? '' };
