@@ -7,6 +7,12 @@ import { DRIVERS } from '../test/agents/drivers';
 import { disposeScenario, pinOf, runScenario } from '../test/agents/sandbox';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/**
+ * Between two turns, as a person reads the reply before the next prompt: what our hooks do once a
+ * turn has ended (the after-turn checkpoint, the reply) then runs where it runs in real use, not
+ * inside the next turn's measurement.
+ */
+const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 1000);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -15,13 +21,13 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  console.log(`Hook cost per turn, median of ${RUNS} alternating runs (two turns each; turn 1 is the first after \`hooks install\`, which prepares the store)`);
+  console.log(`Hook cost per turn, median of ${RUNS} alternating runs (two turns each, ${PAUSE_MS} ms apart; turn 1 is the first after \`hooks install\`, which prepares the store)`);
   console.log('agent        version   turn  to model: with / without / added   whole turn: with / without / added');
   for (const driver of DRIVERS) {
     const samples = { with: [[], []] as number[][], without: [[], []] as number[][], turnWith: [[], []] as number[][], turnWithout: [[], []] as number[][] };
     for (let run = 0; run < RUNS; run++) {
       for (const hooks of run % 2 ? [false, true] : [true, false]) {
-        const result = await runScenario(driver, { hooks });
+        const result = await runScenario(driver, { hooks, pauseMs: PAUSE_MS });
         try {
           result.turns.forEach((turn, i) => {
             if (turn.status !== 0 || turn.toFirstRequestMs === null) throw new Error(`${driver.agent} turn ${i + 1} failed: ${turn.stderr.slice(-500)}`);

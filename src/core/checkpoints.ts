@@ -200,6 +200,8 @@ class CheckpointService implements Checkpoints {
 
   async prepare(): Promise<void> {
     await this.engine.exclusive(() => this.engine.captureNow());
+    // The transcript database is created by its first write, which loads sql.js: done here instead.
+    await this.store.fold();
   }
 
   async createCheckpoint(input: { label?: string | null; sessionId?: string | null } = {}): Promise<CheckpointMeta> {

@@ -58,7 +58,8 @@ export interface Checkpoints {
   endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null; at?: number; closeTurn?: boolean }): Promise<TurnEndResult>;
   /**
    * Gets the store ready for the first turn (private repository, index seeded, the files' objects
-   * written) without taking a checkpoint, so that turn costs what later ones do.
+   * written, the transcript database created) without taking a checkpoint, so that turn costs what
+   * later ones do.
    */
   prepare(): Promise<void>;
   createCheckpoint(input?: { label?: string | null; sessionId?: string | null }): Promise<CheckpointMeta>;

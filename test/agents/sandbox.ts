@@ -204,7 +204,7 @@ async function settledTranscript(sandbox: Sandbox, sessionId: string): Promise<M
 }
 
 /** Installs our hooks, runs every scripted turn, and reads back what we recorded. */
-export async function runScenario(driver: AgentDriver, options: { hooks?: boolean; turns?: number } = {}): Promise<ScenarioResult> {
+export async function runScenario(driver: AgentDriver, options: { hooks?: boolean; turns?: number; pauseMs?: number } = {}): Promise<ScenarioResult> {
   const server = await startMockServer([driver.protocol], SCRIPT);
   const sandbox = await makeSandbox(driver, server);
   const install = options.hooks === false ? { status: 0, stdout: '', stderr: '' } : boocode(sandbox, ['hooks', 'install', driver.agent, ...(driver.installArgs ?? [])]);
@@ -212,6 +212,8 @@ export async function runScenario(driver: AgentDriver, options: { hooks?: boolea
   const turns: TimedTurn[] = [];
   const before: Manifest[] = [];
   for (let i = 0; i < (options.turns ?? SCRIPT.length); i++) {
+    // A person reads the reply before the next prompt (the benchmark's pause; the tests send it at once).
+    if (i > 0 && options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
     before.push(manifest(sandbox.repo, { skip: skipState }));
     turns.push(await runTurn(driver, sandbox, server, i, turns));
   }

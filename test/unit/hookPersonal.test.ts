@@ -65,6 +65,7 @@ describe('hooks install: personal by default', function () {
     assert.doesNotMatch(result.stdout, /could not be prepared/);
     const state = JSON.parse(read(path.join(repo, '.git', 'boocode'), 'index.state'));
     assert.ok(state.tree, 'the private index holds the tree of the files now');
+    assert.ok(fs.existsSync(path.join(repo, '.git', 'boocode', 'transcript.sqlite')), 'the transcript database exists');
     assert.deepStrictEqual(fs.readFileSync(index), indexBefore, "the user's index is untouched");
     const checkpoints = await openCheckpoints(repo);
     try {
