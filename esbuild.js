@@ -45,6 +45,7 @@ async function main() {
       banner: { js: '#!/usr/bin/env node' },
     }),
     esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/boocode.js' }),
+    esbuild.build({ ...common, entryPoints: ['src/hooks/main.ts'], outfile: 'dist/hook.js' }),
     // Tests keep their file layout so mocha (and the extension host) can load them one by one.
     esbuild.build({
       entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('bench')],

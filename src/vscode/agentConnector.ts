@@ -9,7 +9,7 @@ import { AGENTS, hooksStatus, installHooks, type AgentName } from '../hooks/inst
 import type { AgentConnector } from './commands';
 
 // What cli.js loads is copied before cli.js itself, so a hook starting mid-update finds it.
-const CLI_FILES = ['sql-wasm.wasm', 'boocode.js', 'cli.js'];
+const CLI_FILES = ['sql-wasm.wasm', 'boocode.js', 'hook.js', 'cli.js'];
 
 /** Copies the bundled CLI to `<storage>/cli/` when it differs; returns the stable `cli.js`, or undefined. */
 export function stableCli(extensionPath: string, storageDir: string): string | undefined {

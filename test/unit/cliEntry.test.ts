@@ -1,5 +1,5 @@
 // dist/cli.js is a small entry: a hook that ends a turn returns without loading the engine
-// (dist/boocode.js), and the engine is loaded through a V8 code cache kept next to it.
+// (dist/hook.js, dist/boocode.js), which is loaded through a V8 code cache kept next to it.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -25,7 +25,7 @@ describe('boocode entry (dist/cli.js)', function () {
     const begin = JSON.stringify({ session_id: 'entry-1', turn_id: 't2', cwd: root, hook_event_name: 'UserPromptSubmit', model: 'm', prompt: 'go' });
     const failed = spawnSync(process.execPath, [path.join(alone, 'cli.js'), 'hook', 'codex'], { input: begin, encoding: 'utf8' });
     assert.equal(failed.status, 0, 'a hook never fails the turn');
-    assert.match(failed.stderr, /^boocode: .*boocode\.js is missing; reinstall BooCode/);
+    assert.match(failed.stderr, /^boocode: .*hook\.js is missing; reinstall BooCode/);
     assert.equal(failed.stderr.trim().split('\n').length, 1, failed.stderr);
   });
 
