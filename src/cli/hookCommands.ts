@@ -10,9 +10,9 @@ import { parseArgs } from './args';
 import { CliIO } from './io';
 
 export const HOOK_USAGE = `Usage: boocode hook AGENT [-C DIR] [PAYLOAD]
-Called by an agent's hooks: records the prompt and checkpoints the workspace at a turn's start,
-records the reply at its end: a detached follow-up records it once the hook has returned, so the
-agent is not held up (BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP=1 waits for it). Reads the payload from stdin,
+Called by an agent's hooks: records the prompt and checkpoints the workspace at a turn's start;
+at its end, a checkpoint of the files and the reply, taken by a detached follow-up once the hook
+has returned, so the agent is not held up (BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP=1 waits for it). Reads the payload from stdin,
 or from the last argument (Codex notify). Always exits 0 and prints only what the agent requires.
 AGENT: ${AGENTS.join(', ')}.
 `;

@@ -119,7 +119,7 @@ export class Restores {
         kind: 'restore' as const,
         restoreId: newTimeId(),
         target: before,
-        safetyLabel: `Before reverting the turn of ${before.id}`,
+        safetyLabel: before.prompt ? `Before reverting “${oneLine(before.prompt, 60)}”` : `Before reverting the turn of ${before.id}`,
         mode: 'files' as const,
         session: before.sessionId,
         later: [],
@@ -395,4 +395,10 @@ function messagesFrom(db: import('sql.js').Database, target: RestoreJournal['tar
     text: String(text),
     at: Number(created),
   }));
+}
+
+/** A prompt as a short label: one line, at most `max` characters. */
+function oneLine(text: string, max: number): string {
+  const flat = text.trim().replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
