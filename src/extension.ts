@@ -84,12 +84,16 @@ class Extension extends Disposable {
 
     activationMs = performance.now() - started;
     log(`Activated in ${activationMs.toFixed(1)} ms (${model.folders.length} folder(s); Timeline ${timeline.unavailable ? 'off' : 'on'}).`);
-    // First look at the store after activation, so a slow disk or a big transcript never delays startup.
-    setTimeout(() => {
+    // First look at the stores after activation, so a slow disk or a big transcript never delays startup;
+    // in Restricted Mode, once the person trusts the workspace (no reload needed: the model rebuilds itself).
+    const lookAtStores = () => {
       void statusBar.update();
-      if (model.trusted) for (const folder of model.folders) repointHooks(connector, folder.uri.fsPath, log);
-      if (model.trusted) void offerInterruptedRestores(flow).catch((error) => log(`Could not check for interrupted restores: ${(error as Error).message}`));
-    }, 0);
+      if (!model.trusted) return;
+      for (const folder of model.folders) repointHooks(connector, folder.uri.fsPath, log);
+      void offerInterruptedRestores(flow).catch((error) => log(`Could not check for interrupted restores: ${(error as Error).message}`));
+    };
+    setTimeout(lookAtStores, 0);
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => setTimeout(lookAtStores, 0)));
   }
 }
 

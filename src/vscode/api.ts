@@ -5,7 +5,7 @@ import { BooError } from '../core/errors';
 import type { CheckpointInfo, RestoreMode, RestoreOutcome, TurnBeginResult, TurnEndResult } from '../core/types';
 import type { Prompter } from './prompter';
 import { RestoredEvent, restoreCheckpoint, RestoreDependencies } from './restoreFlow';
-import type { FolderModel, WorkspaceModel } from './workspaceModel';
+import { restrictedModeMessage, type FolderModel, type WorkspaceModel } from './workspaceModel';
 
 export type { CheckpointInfo, RestoredEvent, RestoreMode, RestoreOutcome, TurnBeginResult, TurnEndResult };
 
@@ -54,7 +54,7 @@ export function createApi(deps: RestoreDependencies & { activationMs: () => numb
   const lastSession = new Map<string, string>();
 
   const folderOf = (uri: vscode.Uri | undefined): FolderModel => {
-    if (!model.trusted) throw new BooError('refused', 'BooCode is off in Restricted Mode: the workspace is not trusted.');
+    if (!model.trusted) throw new BooError('refused', restrictedModeMessage());
     const folder = uri ? (model.folderAt(uri.fsPath) ?? model.folderFor(uri)) : model.folders[0];
     if (!folder) throw new BooError('no-folder', uri ? `${uri.fsPath} is not in an open workspace folder.` : 'No workspace folder is open.');
     return folder;

@@ -114,10 +114,15 @@ export class CheckpointTree extends Disposable implements vscode.TreeDataProvide
       if (!node) {
         const folders = this.model.folders;
         if (folders.length === 1) return await this.sessionsOf(folders[0]);
-        const nonEmpty = await Promise.all(folders.map((folder) => folder.list().then((list) => list.length > 0, () => true)));
-        return folders.filter((_, index) => nonEmpty[index]).map((folder) => ({ kind: 'folder', folder }));
+        // Multi-root: once any root has checkpoints every root gets its row (an empty one says so), so
+        // none seems to be missing; with none anywhere the welcome view shows instead.
+        const empty = await Promise.all(folders.map((folder) => folder.list().then((list) => list.length === 0, () => false)));
+        return empty.every(Boolean) ? [] : folders.map((folder) => ({ kind: 'folder', folder }));
       }
-      if (node.kind === 'folder') return await this.sessionsOf(node.folder);
+      if (node.kind === 'folder') {
+        const sessions = await this.sessionsOf(node.folder);
+        return sessions.length ? sessions : [{ kind: 'message', text: 'No checkpoints yet' }];
+      }
       if (node.kind === 'session') return await this.checkpointsOf(node);
       if (node.kind === 'sharedGroup') return node.sessions.map((shared) => ({ kind: 'sharedSession', folder: node.folder, shared }));
       if (node.kind === 'checkpoint') {
@@ -198,11 +203,25 @@ export class CheckpointTree extends Disposable implements vscode.TreeDataProvide
   }
 
   private async folderItem(node: FolderNode): Promise<vscode.TreeItem> {
-    const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
-    item.id = `folder:${node.folder.uri.toString()}`;
+    const { folder } = node;
+    const item = new vscode.TreeItem(folder.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `folder:${folder.uri.toString()}`;
     item.iconPath = new vscode.ThemeIcon('root-folder');
-    const count = await node.folder.list().then((list) => list.length, () => undefined);
-    item.description = count === undefined ? undefined : countLabel(count, 'checkpoint');
+    const [count, storage] = await Promise.all([
+      folder.list().then((list) => list.length, () => undefined),
+      folder.storage().catch(() => undefined),
+    ]);
+    const plain = storage?.kind === 'shadow';
+    // An empty root says so in its one child row; a plain folder says it is one.
+    item.description = [count ? countLabel(count, 'checkpoint') : undefined, plain ? 'not a git repository' : undefined].filter(Boolean).join(' · ');
+    const tooltip = new vscode.MarkdownString('', true);
+    tooltip.appendMarkdown(`**${escapeMarkdown(folder.name)}**: \`${folder.uri.fsPath.replace(/`/g, "'")}\`\n\n`);
+    if (plain) {
+      tooltip.appendMarkdown(`Not a git repository: BooCode keeps this folder's checkpoints in a private repository of its own (\`${storage.stateDir.replace(/`/g, "'")}\`) and adds nothing to the folder.`);
+    } else if (storage) {
+      tooltip.appendMarkdown("Checkpoints are commits in this repository's own `.git`, under `refs/boocode/`: off your branches and history.");
+    }
+    item.tooltip = tooltip;
     item.contextValue = 'folder';
     return item;
   }

@@ -27,7 +27,7 @@ import { fetchShared, incomingFromShared, planPush, runPush, SharedSession, shar
 import { exportSession } from '../core/share/exportSession';
 import { importFile } from '../core/share/importFile';
 import * as path from 'path';
-import type { FolderModel, WorkspaceModel } from './workspaceModel';
+import { restrictedModeMessage, type FolderModel, type WorkspaceModel } from './workspaceModel';
 
 export interface AgentConnector {
   /** Agents we can connect, for the picker, and whether each is connected in `workspace` already. */
@@ -90,9 +90,19 @@ export const COMMANDS: Record<string, Handler> = {
   'boocode.fetchSessions': fetchSessionsCommand,
 };
 
+/** The button that opens VS Code's Workspace Trust editor (where "Trust" is). */
+export const MANAGE_TRUST = 'Manage Workspace Trust';
+
 export function registerCommands(deps: CommandDependencies): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      // Restricted Mode: every command (palette, keybinding, walkthrough link) says why it does nothing.
+      if (!deps.model.trusted) {
+        void deps.prompter.notify('warning', restrictedModeMessage(), MANAGE_TRUST).then((choice) => {
+          if (choice === MANAGE_TRUST) void vscode.commands.executeCommand('workbench.trust.manage');
+        });
+        return undefined;
+      }
       try {
         return await handler(deps, ...args);
       } catch (error) {
@@ -111,9 +121,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 async function resolveFolder(deps: CommandDependencies, arg: unknown, placeHolder: string): Promise<FolderModel> {
-  if (!deps.model.trusted) {
-    throw new BooError('refused', 'BooCode is off in Restricted Mode: trust this folder (Workspaces: Manage Workspace Trust) to use checkpoints.');
-  }
+  if (!deps.model.trusted) throw new BooError('refused', restrictedModeMessage());
   if (isObject(arg) && 'folder' in arg && isObject(arg.folder) && 'store' in arg.folder) return arg.folder as unknown as FolderModel;
   if (arg instanceof vscode.Uri) {
     const folder = deps.model.folderFor(arg) ?? deps.model.folderAt(arg.fsPath);

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ActivityState, CheckpointInfo } from '../core/types';
 import { Disposable } from './disposable';
 import { checkpointLabel, countLabel, escapeMarkdown, relativeTime } from './format';
-import type { WorkspaceModel } from './workspaceModel';
+import type { FolderModel, WorkspaceModel } from './workspaceModel';
 
 export type StatusState = 'hidden' | 'idle' | 'checkpointing' | 'failed';
 
@@ -51,28 +51,41 @@ export class CheckpointStatusBar extends Disposable {
       return;
     }
     const lists = await Promise.all(folders.map((folder) => folder.list().catch(() => [] as CheckpointInfo[])));
-    const activities = (await Promise.all(folders.map((folder) => folder.activity()))).filter((a): a is ActivityState => !!a);
+    const activities = await Promise.all(folders.map((folder) => folder.activity()));
     const all = lists.flat().sort((a, b) => b.createdAt - a.createdAt);
     const now = Date.now();
-    const busy = this.model.checkpointingHere || activities.some((a) => a.state === 'checkpointing' && now - a.at < STALE_CHECKPOINTING_MS);
-    const failure = activities.filter((a) => a.state === 'failed').sort((a, b) => b.at - a.at)[0];
+    // In a multi-root workspace each root has its own store and activity: say which root.
+    const multiRoot = folders.length > 1;
+    const busyIn = folders.filter((_, index) => activities[index]?.state === 'checkpointing' && now - activities[index]!.at < STALE_CHECKPOINTING_MS);
+    const busy = this.model.checkpointingHere || busyIn.length > 0;
+    // A root's failure stands until that root's next checkpoint (another root's checkpoint does not hide it).
+    const failure = folders
+      .map((folder, index) => ({ folder, activity: activities[index], newest: lists[index][0] as CheckpointInfo | undefined }))
+      .filter((entry): entry is { folder: FolderModel; activity: ActivityState; newest: CheckpointInfo | undefined } =>
+        entry.activity?.state === 'failed' && (!entry.newest || entry.newest.createdAt < entry.activity.at),
+      )
+      .sort((a, b) => b.activity.at - a.activity.at)[0];
 
     if (busy) {
-      this.show('checkpointing', '$(loading~spin) Checkpointing…', 'BooCode is saving your workspace before the agent turn.');
-    } else if (failure && (!all[0] || all[0].createdAt < failure.at)) {
+      const where = multiRoot && busyIn.length ? ` of ${busyIn.map((folder) => folder.name).join(', ')}` : '';
+      this.show('checkpointing', '$(loading~spin) Checkpointing…', `BooCode is saving your workspace${where} before the agent turn.`);
+    } else if (failure) {
+      const { activity, folder } = failure;
       const md = new vscode.MarkdownString('', true);
-      md.appendMarkdown(`$(warning) **The last checkpoint failed** (${relativeTime(failure.at)}).\n\n`);
-      md.appendMarkdown(`${escapeMarkdown(failure.error ?? 'No reason was recorded.')}\n\n`);
+      md.appendMarkdown(`$(warning) **The last checkpoint${multiRoot ? ` of ${escapeMarkdown(folder.name)}` : ''} failed** (${relativeTime(activity.at)}).\n\n`);
+      md.appendMarkdown(`${escapeMarkdown(activity.error ?? 'No reason was recorded.')}\n\n`);
       md.appendMarkdown('The agent turn went on without a checkpoint. Fix the cause, then run **BooCode: Create Checkpoint…** to save your files now.');
       this.show('failed', '$(warning) Checkpoint failed', md, new vscode.ThemeColor('statusBarItem.warningBackground'));
     } else {
       const md = new vscode.MarkdownString('', true);
       md.appendMarkdown(`**${countLabel(all.length, 'checkpoint')}**`);
       if (all[0]) {
-        md.appendMarkdown(` · latest ${relativeTime(all[0].createdAt)}:\n\n${escapeMarkdown(checkpointLabel(all[0], 80))}\n\n`);
+        const where = multiRoot ? ` in ${escapeMarkdown(folders[lists.findIndex((list) => list.includes(all[0]))].name)}` : '';
+        md.appendMarkdown(` · latest ${relativeTime(all[0].createdAt)}${where}:\n\n${escapeMarkdown(checkpointLabel(all[0], 80))}\n\n`);
       } else {
         md.appendMarkdown('\n\nNone yet: connect an agent, or run **BooCode: Create Checkpoint…**.\n\n');
       }
+      if (multiRoot) md.appendMarkdown(`${folders.map((folder, index) => `${escapeMarkdown(folder.name)}: ${lists[index].length}`).join(' · ')}\n\n`);
       md.appendMarkdown('Click to see recent checkpoints.');
       this.show('idle', `$(history) ${all.length}`, md);
     }

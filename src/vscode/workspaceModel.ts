@@ -22,6 +22,12 @@ export interface ModelDependencies {
   isTrusted: () => boolean;
 }
 
+/** What every command and API call answers in Restricted Mode: one line that says what to do. */
+export function restrictedModeMessage(): string {
+  const what = vscode.workspace.workspaceFile ? 'this workspace' : 'this folder';
+  return `BooCode is off in Restricted Mode and runs no git here: trust ${what} to take, compare and restore checkpoints.`;
+}
+
 /** Files whose change means "the checkpoints or the transcript changed". Locks and our private index do not. */
 const STORE_FILES = /^(transcript\.sqlite|transcript\.journal|activity\.json)/;
 const REFRESH_DEBOUNCE_MS = 300;
@@ -65,6 +71,12 @@ export class FolderModel {
       );
     }
     return this.storePromise;
+  }
+
+  /** 'git': checkpoints live in the folder's own repository; 'shadow': a plain folder, in a private repository of ours. */
+  async storage(): Promise<{ kind: 'git' | 'shadow'; stateDir: string }> {
+    const store = await this.store();
+    return { kind: store.kind, stateDir: store.stateDir };
   }
 
   /** Newest first. `fresh` re-reads now instead of waiting for the store watcher (commands do, views don't). */

@@ -28,6 +28,7 @@ export async function launchBrowser(runDir?: string): Promise<Browser> {
 
 export interface WorkbenchUrlOptions {
   origin: string; // http://127.0.0.1:PORT
+  /** A folder, or a `.code-workspace` file (a multi-root workspace). */
   folder: string;
   /** Absolute path of the extension under development (loaded as in an Extension Development Host). */
   extensionDevelopmentPath?: string;
@@ -41,7 +42,8 @@ export function workbenchUrl(options: WorkbenchUrlOptions): string {
   if (options.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)]);
   if (options.extensionTestsPath) payload.push(['extensionTestsPath', remote(options.extensionTestsPath)]);
   payload.push(['skipWelcome', 'true']);
-  const query = new URLSearchParams({ folder: options.folder, payload: JSON.stringify(payload) });
+  const opened = options.folder.endsWith('.code-workspace') ? 'workspace' : 'folder';
+  const query = new URLSearchParams({ [opened]: options.folder, payload: JSON.stringify(payload) });
   return `${options.origin}/?${query.toString()}`;
 }
 

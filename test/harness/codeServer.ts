@@ -20,6 +20,11 @@ export interface CodeServerOptions {
   extensionsDir?: string;
   /** Where the server's output goes (default runDir/server.log). */
   logFile?: string;
+  /**
+   * Workspace Trust: 'disabled' (default; no trust checks) or 'untrusted' (trust checks on, the folder
+   * not trusted and no start-up dialog: Restricted Mode as a person sees it before trusting the folder).
+   */
+  trust?: 'disabled' | 'untrusted';
 }
 
 export interface CodeServer {
@@ -61,12 +66,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+// Trust checks on, the folder untrusted, and no modal asking about it at start-up (it would block the tests).
+const UNTRUSTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 function prepareDirs(options: CodeServerOptions): Record<string, string> {
   const dirs = {
     XDG_CONFIG_HOME: path.join(options.runDir, 'c'),
     XDG_DATA_HOME: path.join(options.runDir, 'd'),
     XDG_CACHE_HOME: path.join(options.runDir, 'k'),
     XDG_RUNTIME_DIR: path.join(options.runDir, 'r'),
+    XDG_STATE_HOME: path.join(options.runDir, 's'), // BooCode's private stores of plain folders
     TMPDIR: path.join(options.runDir, 't'),
     userData: path.join(options.runDir, 'u'),
     extensions: options.extensionsDir ?? path.join(options.runDir, 'e'),
@@ -80,6 +93,7 @@ function prepareDirs(options: CodeServerOptions): Record<string, string> {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'update.mode': 'none',
+    ...(options.trust === 'untrusted' ? UNTRUSTED_SETTINGS : {}),
     ...options.settings,
   };
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
@@ -101,6 +115,7 @@ async function startOnce(options: CodeServerOptions, port: number): Promise<Code
     XDG_DATA_HOME: dirs.XDG_DATA_HOME,
     XDG_CACHE_HOME: dirs.XDG_CACHE_HOME,
     XDG_RUNTIME_DIR: dirs.XDG_RUNTIME_DIR,
+    XDG_STATE_HOME: dirs.XDG_STATE_HOME,
     TMPDIR: dirs.TMPDIR,
     ...options.env,
   };
@@ -111,7 +126,7 @@ async function startOnce(options: CodeServerOptions, port: number): Promise<Code
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.trust === 'untrusted' ? [] : ['--disable-workspace-trust']),
     '--ignore-last-opened',
     '--user-data-dir', dirs.userData,
     '--extensions-dir', dirs.extensions,

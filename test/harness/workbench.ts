@@ -18,7 +18,7 @@ import { makeGitWorkspace, makeRunDir, removeDir } from './workspace';
 export interface WorkbenchOptions {
   /** Names the test-results/e2e/<name>-*.png screenshots and logs. Default 'workbench'. */
   name?: string;
-  /** Folder to open. Default: a fresh git repository (one commit) in the run folder. */
+  /** Folder (or `.code-workspace` file) to open. Default: a fresh git repository (one commit) in the run folder. */
   folder?: string;
   /**
    * 'installed' (default): the built extension (package.json, dist/, media/, …; no sources, tests or
@@ -30,6 +30,8 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** Extra environment for code-server and the extension host. */
   env?: Record<string, string>;
+  /** 'untrusted': Workspace Trust on and the folder not trusted (Restricted Mode). Default: trust checks off. */
+  trust?: 'disabled' | 'untrusted';
 }
 
 export const e2eResultsDir = path.join(resultsRoot, 'e2e');
@@ -152,6 +154,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
       folder,
       extensionsDir,
       settings: options.settings,
+      trust: options.trust,
       env: { BOOCODE_TEST_WORKSPACE: folder, BOOCODE_CLI: cliPath, ...options.env },
     });
     browser = await launchBrowser(runDir);

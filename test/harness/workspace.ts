@@ -29,3 +29,35 @@ export function makeGitWorkspace(dir: string): string {
   git('commit', '-q', '-m', 'Initial commit');
   return dir;
 }
+
+export interface MultiRootWorkspace {
+  /** The `.code-workspace` file to open. */
+  file: string;
+  /** Its folders in order: two git repositories (`web`, `api`), then a plain folder (`notes`, no git). */
+  roots: string[];
+}
+
+/**
+ * A multi-root workspace in `dir`: two git repositories with the same layout (so a path such as
+ * src/app.js exists in both) and ignored files, and a plain folder without git.
+ */
+export function makeMultiRootWorkspace(dir: string): MultiRootWorkspace {
+  const web = makeGitWorkspace(path.join(dir, 'web'));
+  const api = makeGitWorkspace(path.join(dir, 'api'));
+  for (const [root, ignored] of [[web, ['.env', 'build/']], [api, ['*.log']]] as const) {
+    fs.writeFileSync(path.join(root, '.gitignore'), `${ignored.join('\n')}\n`);
+    execFileSync('git', ['add', '.gitignore'], { cwd: root, stdio: 'pipe' });
+    execFileSync('git', ['commit', '-q', '-m', 'Ignore local files'], { cwd: root, stdio: 'pipe' });
+  }
+  fs.writeFileSync(path.join(web, '.env'), 'SECRET=web\n');
+  fs.mkdirSync(path.join(web, 'build'));
+  fs.writeFileSync(path.join(web, 'build', 'bundle.bin'), Buffer.from([0, 1, 2, 255, 254]));
+  fs.writeFileSync(path.join(api, 'server.log'), 'started\n');
+  const notes = path.join(dir, 'notes');
+  fs.mkdirSync(path.join(notes, 'drafts'), { recursive: true });
+  fs.writeFileSync(path.join(notes, 'todo.md'), '# To do\n\n- write the docs\n');
+  fs.writeFileSync(path.join(notes, 'drafts', 'idea.txt'), 'an idea\n');
+  const file = path.join(dir, 'multi-root.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: [{ path: 'web' }, { path: 'api' }, { path: 'notes' }], settings: {} }, null, 2));
+  return { file, roots: [web, api, notes] };
+}
