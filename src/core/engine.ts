@@ -12,6 +12,7 @@ import { BooError } from './errors';
 import { Git, splitNul } from './git';
 import { assertCheckpointId, newTimeId } from './ids';
 import { withLock } from './lock';
+import { readLooseObject } from './looseObjects';
 import { assertRelativePath, workspacePathspecs } from './paths';
 import { tightenStateDir } from './privateFiles';
 import { PrivateRepo } from './privateRepo';
@@ -211,12 +212,20 @@ export class CheckpointEngine {
   /** Checkpoints of this workspace, newest first. */
   async list(namespace = CHECKPOINT_REFS): Promise<StoredCheckpoint[]> {
     if (surelyNoRefs(this.ws.commonDir, namespace)) return [];
-    const output = await this.git.run(['for-each-ref', '--format=%(objectname) %(refname) %(parent)%00%(contents)%00', namespace]);
-    const fields = splitNul(output.stdout);
+    // Loose refs to loose commits (as checkpoints are written) are read without starting git.
+    let found = readLooseNamespace(this.ws.commonDir, namespace);
+    if (!found) {
+      const output = await this.git.run(['for-each-ref', '--format=%(objectname) %(refname) %(parent)%00%(contents)%00', namespace]);
+      const fields = splitNul(output.stdout);
+      found = [];
+      for (let i = 0; i + 1 < fields.length; i += 2) {
+        const [commit, ref, parent] = fields[i].replace(/^\n/, '').split(' ');
+        found.push({ commit, ref, parent: parent || null, message: fields[i + 1] });
+      }
+    }
     const result: StoredCheckpoint[] = [];
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      const [commit, ref, parent] = fields[i].replace(/^\n/, '').split(' ');
-      const parsed = parseMessage(fields[i + 1], commit, ref, parent || null);
+    for (const { commit, ref, parent, message } of found) {
+      const parsed = parseMessage(message, commit, ref, parent);
       if (parsed && parsed.workspaceKey === this.ws.key) result.push(parsed.meta);
     }
     return result.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
@@ -405,17 +414,81 @@ function readLooseCommit(commonDir: string, ref: string): { commit: string; pare
   try {
     if (fs.existsSync(path.join(commonDir, 'reftable'))) return null;
     const commit = fs.readFileSync(path.join(commonDir, ...ref.split('/')), 'latin1').trim();
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) return null;
-    // zlib is loaded only here, so the commands that never read an object do not pay for it.
-    const { inflateSync } = require('zlib') as typeof import('zlib');
-    const data = inflateSync(fs.readFileSync(path.join(commonDir, 'objects', commit.slice(0, 2), commit.slice(2))));
-    const nul = data.indexOf(0);
-    if (nul < 0 || !data.subarray(0, nul).toString('latin1').startsWith('commit ')) return null;
-    const text = data.subarray(nul + 1).toString('utf8');
-    const split = text.indexOf('\n\n');
-    const headers = split < 0 ? text : text.slice(0, split);
-    const parent = /^parent ([0-9a-f]+)$/m.exec(headers)?.[1] ?? null;
-    return { commit, parent, message: split < 0 ? '' : text.slice(split + 2) };
+    return commitAt(commonDir, commit);
+  } catch {
+    return null;
+  }
+}
+
+/** A loose commit object's parent and message (null when git is needed to read it). */
+function commitAt(commonDir: string, commit: string): { commit: string; parent: string | null; message: string } | null {
+  const object = readLooseObject(path.join(commonDir, 'objects'), commit);
+  if (!object || object.type !== 'commit') return null;
+  const text = object.body.toString('utf8');
+  const split = text.indexOf('\n\n');
+  const headers = split < 0 ? text : text.slice(0, split);
+  const parent = /^parent ([0-9a-f]+)$/m.exec(headers)?.[1] ?? null;
+  return { commit, parent, message: split < 0 ? '' : text.slice(split + 2) };
+}
+
+/** More refs than this are listed by git (one process beats thousands of file reads). */
+const LOOSE_LIST_MAX = 500;
+
+/**
+ * Every ref under a namespace with its commit's parent and message, read from loose refs, packed
+ * refs and loose commit objects; null whenever git is needed (a reftable, a symbolic ref, a commit
+ * packed by gc, a very long list). A ref that disappears while being read was deleted: left out.
+ */
+function readLooseNamespace(commonDir: string, namespace: string): { commit: string; ref: string; parent: string | null; message: string }[] | null {
+  try {
+    if (fs.existsSync(path.join(commonDir, 'reftable'))) return null;
+    const refs = new Map<string, string>();
+    let packed = '';
+    try {
+      packed = fs.readFileSync(path.join(commonDir, 'packed-refs'), 'latin1');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return null;
+    }
+    if (packed.includes(` ${namespace}`)) {
+      for (const line of packed.split('\n')) {
+        const match = /^([0-9a-f]{40}) (\S+)$/.exec(line);
+        if (match && match[2].startsWith(namespace)) refs.set(match[2], match[1]);
+      }
+    }
+    const walk = (ref: string): boolean => {
+      let names: fs.Dirent[];
+      try {
+        names = fs.readdirSync(path.join(commonDir, ...ref.split('/').filter(Boolean)), { withFileTypes: true });
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code === 'ENOENT';
+      }
+      for (const entry of names) {
+        // An update in progress: git reads the ref itself, not its lock.
+        if (entry.name.endsWith('.lock')) continue;
+        if (entry.isDirectory()) {
+          if (!walk(`${ref}${entry.name}/`)) return false;
+          continue;
+        }
+        let content: string;
+        try {
+          content = fs.readFileSync(path.join(commonDir, ...`${ref}${entry.name}`.split('/')), 'latin1').trim();
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          return false;
+        }
+        if (!/^[0-9a-f]{40}$/.test(content)) return false;
+        refs.set(`${ref}${entry.name}`, content);
+      }
+      return true;
+    };
+    if (!walk(namespace) || refs.size > LOOSE_LIST_MAX) return null;
+    const found = [];
+    for (const [ref, commit] of [...refs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const read = commitAt(commonDir, commit);
+      if (!read) return null;
+      found.push({ ...read, ref });
+    }
+    return found;
   } catch {
     return null;
   }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { openCheckpoints } from '../../src/core/service';
-import { cleanupTemps, exists, git, makeRepo, read, repoState, stateHome, tempDir, write } from './helpers';
+import { cleanupTemps, cli, exists, git, makeRepo, read, repoState, stateHome, tempDir, write } from './helpers';
 
 const quiet = { onNotice: () => undefined };
 
@@ -337,6 +337,59 @@ describe('checkpoint engine', () => {
     await store.undo();
     assert.equal(read(root, 'thing/child.txt'), 'now a folder\n');
     assert.equal(read(root, 'other'), 'now a file\n');
+    store.close();
+  });
+});
+
+describe('checkpoint list read from loose refs and objects', () => {
+  afterEach(cleanupTemps);
+
+  it('lists the same checkpoints without git as git lists once gc has packed them, and skips refs being written', async () => {
+    const root = makeRepo();
+    const store = await openCheckpoints(root, quiet);
+    const taken = [];
+    for (let i = 0; i < 4; i++) {
+      write(root, 'src/app.js', `version ${i}\n`);
+      taken.push(await store.createCheckpoint({ label: `take ${i}` }));
+    }
+    // An update in progress leaves a lock beside the refs: git reads around it, and so must we.
+    const lock = path.join(root, '.git', 'refs', 'boocode', 'checkpoints', 'in-progress.lock');
+    fs.writeFileSync(lock, `${taken[0].commit}\n`);
+    // Which way `boocode list` read them: BOOCODE_TRACE names every git process it starts.
+    const listedByGit = () => {
+      const result = cli(['list', '-C', root], { env: { BOOCODE_TRACE: '1' } });
+      assert.equal(result.code, 0, result.stderr);
+      return /git for-each-ref/.test(result.stderr);
+    };
+    const loose = await store.list();
+    assert.deepEqual(loose.map((c) => c.id), taken.map((c) => c.id).reverse());
+    assert.equal(listedByGit(), false);
+    // Packed refs still read without git (their commits are loose); a gc packs the commits too, and git lists them.
+    git(root, 'pack-refs', '--all');
+    assert.deepEqual(await store.list(), loose);
+    assert.equal(listedByGit(), false);
+    fs.rmSync(lock);
+    git(root, 'gc', '-q');
+    assert.equal(fs.readdirSync(path.join(root, '.git', 'refs', 'boocode', 'checkpoints')).length, 0, 'gc packed the refs');
+    assert.deepEqual(await store.list(), loose);
+    assert.equal(listedByGit(), true);
+    store.close();
+  });
+
+  it('takes the first checkpoint after a tracked folder became a symlink or a file', async () => {
+    const root = makeRepo();
+    write(root, 'lib/a.txt', 'a\n');
+    write(root, 'docs/b.txt', 'b\n');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'folders');
+    fs.rmSync(path.join(root, 'lib'), { recursive: true });
+    fs.symlinkSync('src', path.join(root, 'lib'));
+    fs.rmSync(path.join(root, 'docs'), { recursive: true });
+    write(root, 'docs', 'now a file\n');
+    const store = await openCheckpoints(root, quiet);
+    const checkpoint = await store.createCheckpoint();
+    assert.equal(git(root, 'cat-file', '-t', `${checkpoint.commit}:lib`), 'blob');
+    assert.equal(git(root, 'show', `${checkpoint.commit}:docs`), 'now a file');
     store.close();
   });
 });

@@ -20,6 +20,7 @@ import { isBrokenIndexError, isMissingObjectError, parseStatus, StatusReport } f
 import { catchUpFile, startBackground, sweepPending, takeSweepReport } from './modeSweep';
 import { writePrivateFile } from '../privateFiles';
 import { TreeWriter } from './treeWriter';
+import { writeLooseCommit } from './looseCommit';
 
 export interface RawSkipped {
   path: RawPath;
@@ -59,6 +60,12 @@ export interface CaptureResult {
 /** Up to this many bytes of changed files are re-read by the next capture rather than written into the index now. */
 const DEFER_MAX_BYTES = 2 * 1024 * 1024;
 
+/** Up to this many changed paths are written from Node rather than by fast-import. */
+const LOOSE_MAX_CHANGES = 64;
+
+/** Loose objects we may write ourselves: SHA-1, and permissions that are ours to choose. */
+const looseWritable = (repo: PrivateRepo) => repo.facts.objectFormat === 'sha1' && !repo.facts.sharedRepository;
+
 const isIgnoreFile = (file: string) => file === '.gitignore' || file.endsWith('/.gitignore');
 
 export async function capture(ctx: CaptureContext, request: CaptureRequest): Promise<CaptureResult> {
@@ -86,9 +93,10 @@ async function captureOnce(ctx: CaptureContext, request: CaptureRequest): Promis
   // git needs a HEAD in our directory; the commit of the tree our index holds, when known.
   repo.setHead(state.tree && state.anchor ? state.anchor : head);
   const git = repo.captureGit(index.file);
-  // fast-import starts now, so its start-up overlaps the status pass.
+  // When fast-import will likely be needed (no previous tree to build on, or objects git must
+  // write itself), it starts now, so its start-up overlaps the status pass.
   const writer = new TreeWriter(git, repo.dir);
-  writer.warm();
+  if (!state.tree || !looseWritable(repo)) writer.warm();
   try {
     return await captureWith(ctx, request, state, git, writer);
   } catch (error) {
@@ -208,15 +216,21 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
   const indexUpdate = skipIndex ? Promise.resolve(true) : updateIndex(git, puts, [...deletions], forced);
   let written: { commit: string; tree: string };
   try {
-    for (const put of puts) marks.push({ path: put.path, mode: put.mode, mark: await writer.blob(put.content) });
-    written = await writer.commit({
-      base,
-      deletions: [...deletions],
-      puts: marks,
-      message: await request.message(skipped, recorded),
-      parent: request.parent,
-      time: Math.floor(Date.now() / 1000),
-    });
+    const message = await request.message(skipped, recorded);
+    const time = Math.floor(Date.now() / 1000);
+    // A few changed files: written from here as loose objects, as fast-import would write them.
+    const loose =
+      looseWritable(repo) && puts.length + deletions.size <= LOOSE_MAX_CHANGES && puts.reduce((sum, put) => sum + put.content.length, 0) <= DEFER_MAX_BYTES
+        ? writeLooseCommit(repo.objectsDir, { base, deletions: [...deletions], puts, message, parent: request.parent, time })
+        : null;
+    traceMark(loose ? 'written from Node' : 'written by fast-import');
+    if (loose) {
+      writer.abort();
+      written = loose;
+    } else {
+      for (const put of puts) marks.push({ path: put.path, mode: put.mode, mark: await writer.blob(put.content) });
+      written = await writer.commit({ base, deletions: [...deletions], puts: marks, message, parent: request.parent, time });
+    }
   } catch (error) {
     writer.abort();
     await indexUpdate.catch(() => undefined);

@@ -95,9 +95,17 @@ if (fs.existsSync(job.input)) {
   const prefix = Buffer.from(topLevel + '/', 'utf8');
   const ascii = /^[\\x00-\\x7f]*$/;
   const full = (name) => (ascii.test(name) ? topLevel + '/' + name : Buffer.concat([prefix, Buffer.from(name, 'latin1')]));
+  // A path under what is now a file (ENOTDIR) or an unreadable folder is simply not there.
+  const lstatOrNone = (file) => {
+    try {
+      return fs.lstatSync(file);
+    } catch {
+      return undefined;
+    }
+  };
   const folders = new Set();
   for (const name of names) {
-    const stat = fs.lstatSync(full(name), { throwIfNoEntry: false });
+    const stat = lstatOrNone(full(name));
     if (stat && stat.isFile()) note(name, stat.mode & 0o100 ? 'x' : 'f', stat);
     for (let slash = name.lastIndexOf('/'); slash > 0; slash = name.lastIndexOf('/', slash - 1)) {
       const folder = name.slice(0, slash);
@@ -106,7 +114,7 @@ if (fs.existsSync(job.input)) {
     }
   }
   for (const folder of folders) {
-    const stat = fs.lstatSync(full(folder), { throwIfNoEntry: false });
+    const stat = lstatOrNone(full(folder));
     if (stat && stat.isDirectory()) note(folder, 'd', stat);
   }
   const temporary = job.report + '.tmp-' + process.pid;
@@ -116,6 +124,15 @@ if (fs.existsSync(job.input)) {
 }
 `;
 
+/** A path's lstat, or none when it is not there: missing, under what is now a file (ENOTDIR), or unreadable. */
+function lstatOrNone(file: string | Buffer): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads the modes of `names` now (a small repository). */
 export function sweepInline(topLevel: string, names: readonly RawPath[], umask: number): SweptModes {
   const racySince = (Math.floor(Date.now() / 1000) - 2) * 1000;
@@ -123,7 +140,7 @@ export function sweepInline(topLevel: string, names: readonly RawPath[], umask: 
   const racy: [RawPath, string][] = [];
   const folders = new Set<string>();
   for (const name of names) {
-    const stat = fs.lstatSync(diskPath(topLevel, name), { throwIfNoEntry: false });
+    const stat = lstatOrNone(diskPath(topLevel, name));
     if (stat) {
       if (stat.ctimeMs >= racySince) racy.push([name, stampKey(stampOf(diskPath(topLevel, name)))]);
       if (stat.isFile()) noteMode(modes, name, stat.mode & 0o100 ? 'exec' : 'file', stat.mode, umask);
@@ -135,7 +152,7 @@ export function sweepInline(topLevel: string, names: readonly RawPath[], umask: 
     }
   }
   for (const folder of folders) {
-    const stat = fs.lstatSync(diskPath(topLevel, folder as RawPath), { throwIfNoEntry: false });
+    const stat = lstatOrNone(diskPath(topLevel, folder as RawPath));
     if (stat?.isDirectory()) noteMode(modes, folder as RawPath, 'dir', stat.mode, umask);
   }
   return { modes, racy };
