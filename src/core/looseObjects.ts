@@ -42,9 +42,21 @@ export function writeLooseObject(objectsDir: string, type: ObjectType, body: Buf
   const dir = path.join(objectsDir, oid.slice(0, 2));
   const final = path.join(dir, oid.slice(2));
   if (fs.existsSync(final)) return oid;
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const temp = path.join(dir, `tmp_obj_boocode_${process.pid}_${Math.random().toString(36).slice(2, 10)}`);
-  fs.writeFileSync(temp, deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`, 'latin1'), body]), { level: 1 }), { mode: 0o400, flag: 'wx' });
+  const data = deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`, 'latin1'), body]), { level: 1 });
+  try {
+    try {
+      fs.writeFileSync(temp, data, { mode: 0o400, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // The first object of its fan-out folder.
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(temp, data, { mode: 0o400, flag: 'wx' });
+    }
+  } catch (error) {
+    fs.rmSync(temp, { force: true }); // a disk that filled up half-way leaves no temporary file
+    throw error;
+  }
   try {
     fs.linkSync(temp, final);
   } catch (error) {
@@ -53,9 +65,8 @@ export function writeLooseObject(objectsDir: string, type: ObjectType, body: Buf
       fs.renameSync(temp, final);
       return oid;
     }
-  } finally {
-    fs.rmSync(temp, { force: true });
   }
+  fs.unlinkSync(temp);
   return oid;
 }
 
