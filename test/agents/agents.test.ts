@@ -6,6 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CARRIED_AGENTS } from '../../src/core/resume/agentFile';
+import { AGENT_CLIS, ResumableAgent } from '../../src/core/resume/commands';
 import { AgentDriver, ResumePlanJson } from './types';
 import { boocode, boocodeJson, checkpointVersusManifest, disposeScenario, ignoredOf, pinOf, runInvocation, runScenario, ScenarioResult, SCRIPT } from './sandbox';
 import { RESUMED_MARK } from './mockServer';
@@ -67,9 +68,10 @@ function describeAgent(driver: AgentDriver): void {
       const second = result.checkpoints[1];
       const restore = boocode(result.sandbox, ['restore', second.id, '--yes']);
       assert.strictEqual(restore.status, 0, restore.stderr);
-      // What a person gets after the restore: the session resumes where the restore left it.
+      // What a person gets after the restore: the session resumes where the restore left it — in
+      // the agent's own conversation where it can resume at a turn, else seeded with our transcript.
       const plan = boocodeJson<ResumePlanJson>(result.sandbox, ['resume', result.sessionId]);
-      assert.strictEqual(plan.mode, 'resume-at-turn', plan.note);
+      assert.strictEqual(plan.mode, AGENT_CLIS[driver.agent as ResumableAgent].atTurn ? 'resume-at-turn' : 'seeded', plan.note);
       assert.strictEqual(plan.checkpointId, second.id);
       assert.notStrictEqual(plan.agentSessionId, result.sessionId, 'a fork of the agent’s session; the original stays');
       console.log(`      ${driver.agent}: ${plan.note}\n        ${(plan.argv ?? []).join(' ')}`);

@@ -13,7 +13,11 @@ import { claudeProjectSlug } from '../../src/core/resume/claudeCode';
 import { AGENT_CLIS } from '../../src/core/resume/commands';
 import { commandLine, prepareResume } from '../../src/core/resume/plan';
 import { renderOpencodePlugin } from '../../src/hooks/agents/opencode';
+import { migrate } from '../../src/core/store/schema';
 import { cleanupTemps, cli, cliJson, git, makeRepo, tempDir, write } from './helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const initSqlJs = require('sql.js') as (config?: object) => Promise<import('sql.js').SqlJsStatic>;
 
 const fixtures = path.resolve(__dirname, '../../../test/fixtures/agents');
 const PROMPTS = ['BOOCODE-TURN-ONE: write notes.txt and bump src/app.txt', 'BOOCODE-TURN-TWO: add the guide and another note'];
@@ -190,6 +194,12 @@ describe('resume the agent at a turn', () => {
     const { sessionId, checkpoints } = claudeTurns(a);
     const exported = cliJson(['export', sessionId, '-C', alice, '-o', path.join(base, 'session.boocode')], { env: a.env });
     assert.equal(exported.agentFile, `${sessionId}.jsonl`);
+    // It travels inside the transcript part: --encrypt covers it too.
+    assert.ok(fs.readFileSync(path.join(base, 'session.boocode'), 'utf8').includes('queue-operation'));
+    write(base, 'key.txt', 'a passphrase\n');
+    cliJson(['export', sessionId, '-C', alice, '-o', path.join(base, 'sealed.boocode'), '--encrypt', '--key-file', path.join(base, 'key.txt')], { env: a.env });
+    const sealed = fs.readFileSync(path.join(base, 'sealed.boocode'), 'utf8');
+    assert.ok(!sealed.includes('queue-operation') && !sealed.includes('BOOCODE-TURN-ONE'), 'nothing of the agent session in the clear');
 
     const bob = path.join(base, 'elsewhere', 'bob');
     fs.mkdirSync(path.dirname(bob));
@@ -308,6 +318,28 @@ describe('resume the agent at a turn', () => {
     assert.match(plan.note, /opencode could not be asked for its session ses_test1 .*So a new opencode conversation starts with our transcript up to this turn/);
     assert.deepEqual(plan.argv?.slice(0, 2), [path.join(dir, 'no-such-opencode'), '--prompt']);
     assert.match(commandLine(plan) ?? '', /--prompt "\$\(cat /);
+  });
+
+  it('a transcript written before resume existed (schema 4) migrates: its sessions resume, the agent session id being ours', async () => {
+    const w = world();
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    migrate(db, 4);
+    db.run("INSERT INTO sessions (id, agent, workspace, created_at, updated_at) VALUES ('old-session', 'codex', ?, 1, 2)", [w.root]);
+    db.run("INSERT INTO messages (id, session_id, role, text, created_at) VALUES ('m1', 'old-session', 'user', 'an old prompt', 1), ('m2', 'old-session', 'assistant', 'an old reply', 2)");
+    const dir = path.join(w.root, '.git', 'boocode');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'transcript.sqlite'), db.export());
+    db.close();
+    const store = await openCheckpoints(w.root);
+    const target = await store.resumeTarget('old-session');
+    store.close();
+    assert.equal(target.agentSessionId, 'old-session');
+    assert.equal(target.agentTranscript, null);
+    assert.deepEqual(target.kept.map((m) => m.text), ['an old prompt', 'an old reply']);
+    const plan = await prepareResume(target, { env: w.env });
+    assert.equal(plan.mode, 'seeded', 'no Codex rollout here');
+    assert.equal(plan.argv?.[0], 'codex');
   });
 
   it('an agent flag we build is one the agent has: every command form per agent', () => {

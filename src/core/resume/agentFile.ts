@@ -38,7 +38,11 @@ export function readAgentFile(session: AgentSession, workspace: string, env: Nod
   if (!file) return null;
   const size = fs.statSync(file).size;
   if (size > maxBytes) throw tooBig(`${session.agent === 'claude-code' ? 'Claude Code' : 'Gemini CLI'}'s own session file ${file}`, size, maxBytes);
-  return { agent: session.agent, name: path.basename(file), text: fs.readFileSync(file, 'utf8') };
+  try {
+    return { agent: session.agent, name: path.basename(file), text: fs.readFileSync(file, 'utf8') };
+  } catch {
+    return null; // unreadable: the session travels without it (a resume there starts seeded)
+  }
 }
 
 /** `dir` under `from` moved under `to`; anything else as it is. */

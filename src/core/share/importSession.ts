@@ -126,16 +126,21 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
       const own = incoming.transcript.agentFile;
       let placed: PlacedAgentFile | null = null;
       if (own) {
-        placed = placeAgentFile(own, {
-          sessionId: ids.session,
-          agentSessionId: incoming.transcript.session.agentSessionId ?? sourceId,
-          agentCwd: incoming.transcript.session.agentCwd ?? null,
-          source: incoming.source.workspace,
-          destination: ws.root,
-          stateDir: ws.stateDir,
-          env: options.env ?? process.env,
-        });
-        op.session = { ...op.session, agentSessionId: placed.agentSessionId, agentTranscript: placed.agentTranscript, agentCwd: placed.agentCwd };
+        try {
+          placed = placeAgentFile(own, {
+            sessionId: ids.session,
+            agentSessionId: incoming.transcript.session.agentSessionId ?? sourceId,
+            agentCwd: incoming.transcript.session.agentCwd ?? null,
+            source: incoming.source.workspace,
+            destination: ws.root,
+            stateDir: ws.stateDir,
+            env: options.env ?? process.env,
+          });
+          op.session = { ...op.session, agentSessionId: placed.agentSessionId, agentTranscript: placed.agentTranscript, agentCwd: placed.agentCwd };
+        } catch (error) {
+          // The session comes in all the same; resuming it here starts a seeded conversation.
+          context.notice(`The agent's own session file of ${incoming.origin} could not be put in place (${describeError(error)}); the session is imported without it.`);
+        }
       }
       // Both legs ready: objects in, refs in one transaction, then the transcript in one journal line.
       quarantine.migrate();
