@@ -14,6 +14,8 @@ import { ShareContext, withShareContext } from '../core/share/context';
 import { listShared, listSharedCheckpoints } from '../core/share/remote';
 import { hasSharedRefs } from '../core/share/sharedRefs';
 import { diffWithShared } from '../core/share/sharedDiff';
+import { commandLine, prepareResume } from '../core/resume/plan';
+import { spawn } from 'child_process';
 
 export interface Command {
   usage: string;
@@ -83,6 +85,17 @@ async function withStore<T>(args: ParsedArgs, io: CliIO, task: (store: Checkpoin
   } finally {
     store.close();
   }
+}
+
+/** Runs a resume command in this terminal, no shell between: its exit code is ours. */
+function runInTerminal(argv: string[], cwd: string, env: Record<string, string> | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new BooError('not-found', `${argv[0]} is not on your PATH: install it, or run the command \`boocode resume\` prints where it is.`) : error),
+    );
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
 }
 
 export const COMMANDS: Record<string, Command> = {
@@ -301,6 +314,24 @@ export const COMMANDS: Record<string, Command> = {
         const shared = await sharedIn(store.root, io, listShared);
         return print(io, args, [...sessions, ...shared], () => (shared.length && !sessions.length ? '' : formatSessions(sessions)) + formatSharedSessions(shared));
       }),
+  },
+  resume: {
+    usage: 'resume SESSION|CHECKPOINT [-C DIR] [--run] [--json]',
+    summary:
+      "Continue the agent's own conversation at a checkpoint (before its turn) or where a session stands (after a restore: before the restored turn). Prints the command (and what it does) to run in a terminal; --run runs it here, without a shell. Where the agent cannot resume at that turn, or its session is gone, a new conversation starts seeded with the transcript up to there, and it says so.",
+    values: WORKSPACE,
+    switches: ['--run', '--json'],
+    run: async (args, io) => {
+      const ref = one(args, 'session id or checkpoint id');
+      const plan = await withStore(args, io, async (store) => prepareResume(await store.resumeTarget(ref)));
+      if (!args.switches.has('--run')) {
+        const line = commandLine(plan);
+        return print(io, args, { ...plan, command: line }, () => `${plan.note}\n${line ? `  ${line}\n` : ''}`);
+      }
+      if (!plan.argv) throw new BooError('refused', plan.note);
+      io.stderr(`boocode: ${plan.note}\n`);
+      return runInTerminal(plan.argv, plan.cwd, plan.env);
+    },
   },
   hook: {
     usage: "hook AGENT [-C DIR]  (reads the agent's hook payload from stdin, or from the last argument)",

@@ -60,7 +60,8 @@ export const SHARE_COMMANDS: Record<string, Command> = {
           const needs = result.prerequisites.length
             ? `\nThe receiving repository needs ${result.prerequisites.length === 1 ? 'commit' : 'commits'} ${result.prerequisites.map((c) => c.slice(0, 12)).join(', ')} (the checkpoints' parents): push your branch first.`
             : '';
-          return `Exported session ${result.sessionId} to ${result.file}: ${result.checkpoints.length} checkpoint(s), ${result.messages} message(s), ${formatBytes(result.bytes)}${result.encrypted ? ', transcript encrypted' : ''}.${needs}\n`;
+          const own = result.agentFile ? `, with the agent's own session file ${result.agentFile}` : '';
+          return `Exported session ${result.sessionId} to ${result.file}: ${result.checkpoints.length} checkpoint(s), ${result.messages} message(s)${own}, ${formatBytes(result.bytes)}${result.encrypted ? ', transcript encrypted' : ''}.${needs}\n`;
         });
       }),
   },
@@ -83,7 +84,8 @@ export const SHARE_COMMANDS: Record<string, Command> = {
         return print(io, args, result, () =>
           result.alreadyImported
             ? `Session ${result.sessionId} is already here; nothing was changed.\n`
-            : `Imported session ${result.sessionId}${result.sessionId !== result.sourceSessionId ? ` (was ${result.sourceSessionId})` : ''} into ${result.workspace}: ${result.imported.length} checkpoint(s), ${result.messages} message(s)${result.skipped.length ? `, ${result.skipped.length} checkpoint(s) skipped` : ''}.\n`,
+            : `Imported session ${result.sessionId}${result.sessionId !== result.sourceSessionId ? ` (was ${result.sourceSessionId})` : ''} into ${result.workspace}: ${result.imported.length} checkpoint(s), ${result.messages} message(s)${result.skipped.length ? `, ${result.skipped.length} checkpoint(s) skipped` : ''}.\n` +
+              (result.agentFile ? `The agent's own session file is at ${result.agentFile}: \`boocode resume\` continues it here.\n` : ''),
         );
       }),
   },

@@ -2,15 +2,17 @@
 // undo, scope checks and retention. The CLI, the hooks and the extension all go through here.
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Database, SqlValue } from 'sql.js';
 import { readActivity, writeActivity } from './activity';
 import { traceMark } from './git';
 import { CheckpointEngine } from './engine';
 import { Restores, rowOf } from './restores';
 import { BooError, describeError } from './errors';
-import { assertCheckpointId, assertSessionId, newMessageId, newSessionId, newTimeId } from './ids';
-import { Checkpoints, OpenOptions } from './service';
+import { assertCheckpointId, assertSessionId, isCheckpointId, newMessageId, newSessionId, newTimeId } from './ids';
+import { Checkpoints, OpenOptions, TurnBeginInput, TurnEndInput } from './service';
 import { readSettings } from './settings';
 import { TranscriptStore } from './store/transcriptStore';
+import type { AgentSessionFields, MessageRow, RestorePayload } from './store/ops';
 import { openTurn, retentionDoomed, turnEnds, withTheirEnds } from './turnPairs';
 import { assertRelativePath } from './paths';
 import { RawPath, rawFromDisplay } from './rawPath';
@@ -27,6 +29,8 @@ import {
   RestoreMode,
   RestoreOutcome,
   RestorePlan,
+  ResumeCut,
+  ResumeTarget,
   RevertOutcome,
   RevertPlan,
   SessionInfo,
@@ -71,6 +75,16 @@ interface ServiceOptions {
   onNotice: (line: string) => void;
 }
 
+/** The agent's own session fields of a session op, for a turn an agent reported (none for `turn begin` without --agent). */
+function agentFields(sessionId: string, input: { agent?: string | null; agentTranscript?: string | null; agentCwd?: string | null }): AgentSessionFields {
+  if (!input.agent) return {};
+  return {
+    agentSessionId: sessionId,
+    ...(input.agentTranscript ? { agentTranscript: input.agentTranscript } : {}),
+    ...(input.agentCwd ? { agentCwd: input.agentCwd } : {}),
+  };
+}
+
 function clip(text: string): string {
   if (Buffer.byteLength(text) <= MAX_TEXT) return text;
   return `${Buffer.from(text).subarray(0, MAX_TEXT).toString('utf8')}\n[… shortened by BooCode: ${Buffer.byteLength(text)} bytes in all]`;
@@ -98,7 +112,7 @@ class CheckpointService implements Checkpoints {
     this.storePath = this.store.dbPath;
   }
 
-  async beginTurn(input: { sessionId?: string; prompt: string; agent?: string | null }): Promise<TurnBeginResult> {
+  async beginTurn(input: TurnBeginInput): Promise<TurnBeginResult> {
     const sessionId = input.sessionId ? assertSessionId(input.sessionId) : newSessionId();
     if (typeof input.prompt !== 'string') throw new BooError('usage', 'A turn needs the prompt text (--prompt TEXT).');
     const messageId = newMessageId();
@@ -109,8 +123,8 @@ class CheckpointService implements Checkpoints {
     // the journal's fsync and git wait on different things.
     const promptRecorded = this.store
       .append([
-        { op: 'session', id: sessionId, agent: input.agent ?? null, workspace: this.root, at },
-        { op: 'message', id: messageId, session: sessionId, role: 'user', text: clip(input.prompt), at },
+        { op: 'session', id: sessionId, agent: input.agent ?? null, workspace: this.root, at, ...agentFields(sessionId, input) },
+        { op: 'message', id: messageId, session: sessionId, role: 'user', text: clip(input.prompt), at, ...(input.agentRef ? { agentRef: input.agentRef } : {}) },
       ])
       .then(
         () => null,
@@ -147,10 +161,18 @@ class CheckpointService implements Checkpoints {
   }
 
   /** Ends a turn; `at` is when the agent reported the end (a follow-up may record it later). */
-  async endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null; at?: number; closeTurn?: boolean }): Promise<TurnEndResult> {
+  async endTurn(input: TurnEndInput): Promise<TurnEndResult> {
     const sessionId = assertSessionId(input.sessionId);
     const { checkpoint, warning } = input.closeTurn === false ? { checkpoint: null, warning: null } : await this.takeAfterCheckpoint(sessionId, input.at);
-    if (input.reply === undefined || input.reply === null || input.reply === '') return { sessionId, messageId: null, checkpoint, warning };
+    if (input.reply === undefined || input.reply === null || input.reply === '') {
+      // A transcript file reported only at the end (Copilot's Stop) is still worth keeping for a resume.
+      if (input.agentTranscript) {
+        await this.store
+          .append([{ op: 'session', id: sessionId, agent: input.agent ?? null, workspace: this.root, at: input.at ?? Date.now(), ...agentFields(sessionId, input) }])
+          .catch(() => undefined);
+      }
+      return { sessionId, messageId: null, checkpoint, warning };
+    }
     // A prompt known only at the turn's end (no begin hook ran) is recorded before its reply, once.
     const messageId = newMessageId();
     const at = input.at ?? Date.now();
@@ -158,7 +180,7 @@ class CheckpointService implements Checkpoints {
     const lastPrompt = prompt ? [...(await this.transcript(sessionId).catch(() => []))].reverse().find((m) => m.role === 'user') : undefined;
     const missingPrompt = prompt !== null && lastPrompt?.text !== prompt;
     await this.store.append([
-      { op: 'session', id: sessionId, agent: input.agent ?? null, workspace: this.root, at },
+      { op: 'session', id: sessionId, agent: input.agent ?? null, workspace: this.root, at, ...agentFields(sessionId, input) },
       // A millisecond earlier, so that it sorts before its reply.
       ...(missingPrompt ? [{ op: 'message' as const, id: newMessageId(), session: sessionId, role: 'user' as const, text: prompt, at: at - 1 }] : []),
       { op: 'message', id: messageId, session: sessionId, role: 'assistant', text: clip(input.reply), at },
@@ -437,12 +459,101 @@ class CheckpointService implements Checkpoints {
     return readActivity(this.stateDir);
   }
 
+  async resumeTarget(ref: string): Promise<ResumeTarget> {
+    const meta = isCheckpointId(ref) ? await this.engine.get(ref).catch(() => null) : null;
+    const sessionId = meta ? meta.sessionId : assertSessionId(ref);
+    if (!sessionId) {
+      throw new BooError('usage', `Checkpoint ${ref} belongs to no agent session: there is no conversation to resume. Give a checkpoint taken before an agent's turn.`);
+    }
+    return this.store.read((db) => {
+      const row = db.exec('SELECT agent, agent_session_id, agent_transcript, agent_cwd, stale_at FROM sessions WHERE id = ?', [sessionId])[0]?.values[0];
+      if (!row) {
+        throw new BooError('not-found', meta ? `Checkpoint ${ref}'s session ${sessionId} is not in the transcript; its conversation cannot be resumed.` : `No session or checkpoint ${ref} here; run \`boocode sessions\` or \`boocode list\` to see them.`);
+      }
+      const text = (value: SqlValue) => (value === null || value === undefined ? null : String(value));
+      const current = sessionMessages(db, sessionId);
+      const restores = (db.exec('SELECT checkpoint_id, mode, undone_at, payload FROM restores WHERE session_id = ? ORDER BY created_at DESC, id DESC', [sessionId])[0]?.values ?? []).map(
+        ([checkpoint, mode, undone, payload]) => ({ checkpoint: String(checkpoint), mode: String(mode), undone: undone !== null, payload: JSON.parse(String(payload)) as RestorePayload }),
+      );
+      // The agent's own history holds what restores trimmed from ours too.
+      const history = new Map<string, MessageRow>();
+      for (const restore of restores) for (const message of restore.payload.messages) history.set(message.id, message);
+      for (const message of current) history.set(message.id, message);
+      const ordered = [...history.values()].sort(byTime);
+      const prompts = ordered.filter((message) => message.role === 'user');
+      let cutRow: MessageRow | undefined;
+      let checkpointId: string | null = meta?.id ?? null;
+      let why: string;
+      if (meta) {
+        const anchor = meta.anchorMessageId ? history.get(meta.anchorMessageId) : undefined;
+        if (meta.kind === 'turn') {
+          cutRow = anchor ?? prompts.find((message) => message.at >= meta.createdAt);
+          why = `before the turn of checkpoint ${meta.id}`;
+        } else {
+          // A turn's end (or a checkpoint taken by hand in a session): the next prompt is the first left out.
+          const from = anchor ?? { at: meta.createdAt, id: '' };
+          cutRow = prompts.find((message) => byTime(message, from) > 0 && message.id !== anchor?.id);
+          why = `at checkpoint ${meta.id}`;
+        }
+      } else {
+        // A session as it stands: after a restore that trimmed it, before the restored turn.
+        const restored = row[4] !== null ? restores.find((restore) => !restore.undone && (restore.mode === 'all' || restore.mode === 'transcript')) : undefined;
+        cutRow = restored?.payload.messages.find((message) => message.role === 'user');
+        if (restored && cutRow) {
+          checkpointId = restored.checkpoint;
+          why = `where the restore to checkpoint ${restored.checkpoint} left the transcript`;
+        } else {
+          cutRow = undefined;
+          why = 'the whole session';
+        }
+      }
+      let cut: ResumeCut | null = null;
+      if (cutRow) {
+        const row = cutRow;
+        const same = prompts.filter((message) => byTime(message, row) < 0 && sameText(message.text, row.text)).length;
+        cut = { messageId: row.id, text: row.text, createdAt: row.at, agentRef: row.agentRef ?? null, ordinal: same + 1 };
+      }
+      const kept = current.filter((message) => !cut || byTime(message, { at: cut.createdAt, id: cut.messageId }) < 0);
+      return {
+        sessionId,
+        agent: text(row[0]),
+        agentSessionId: text(row[1]) ?? sessionId,
+        agentTranscript: text(row[2]),
+        agentCwd: text(row[3]),
+        workspace: this.root,
+        stateDir: this.stateDir,
+        checkpointId,
+        cut,
+        kept: kept.map((message) => ({ id: message.id, sessionId, role: message.role, text: message.text, createdAt: message.at })),
+        why,
+      };
+    });
+  }
+
   close(): void {
     this.store.close();
   }
 }
 
 
+
+/** Messages in transcript order: by time, then id. */
+const byTime = (a: { at: number; id: string }, b: { at: number; id: string }) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** One prompt as recorded twice (ours and the agent's): the same text, whitespace at the ends aside. */
+export const sameText = (a: string, b: string) => a.trim().slice(0, 4096) === b.trim().slice(0, 4096);
+
+function sessionMessages(db: Database, sessionId: string): MessageRow[] {
+  const rows = db.exec('SELECT id, role, text, created_at, agent_ref FROM messages WHERE session_id = ? ORDER BY created_at, id', [sessionId])[0]?.values ?? [];
+  return rows.map(([id, role, text, created, agentRef]) => ({
+    id: String(id),
+    session: sessionId,
+    role: role === 'assistant' ? 'assistant' : 'user',
+    text: String(text),
+    at: Number(created),
+    agentRef: agentRef === null ? null : String(agentRef),
+  }));
+}
 
 function directorySize(dir: string): number {
   let total = 0;

@@ -96,7 +96,7 @@ export class Restores {
         checkpointsDropped: later.filter((meta) => meta.kind !== 'after').length,
         agentContextStale: stale,
         agentAdvice: stale
-          ? `${agent ?? 'The agent'} still remembers the conversation as it was before this restore: start a new conversation (or rewind it in the agent) before you continue.`
+          ? `${agent ?? 'The agent'} still remembers the conversation as it was before this restore: start a new conversation (or rewind it in the agent) before you continue, or resume it from this turn with \`boocode resume ${target.id}\`.`
           : null,
       };
     });
@@ -385,15 +385,17 @@ function messagesFrom(db: import('sql.js').Database, target: RestoreJournal['tar
   const [fromTime, fromId] = anchor ? [Number(anchor[0]), String(anchor[1])] : [target.createdAt, ''];
   const rows =
     db.exec(
-      'SELECT id, role, text, created_at FROM messages WHERE session_id = ? AND (created_at > ? OR (created_at = ? AND id >= ?)) ORDER BY created_at, id',
+      'SELECT id, role, text, created_at, agent_ref FROM messages WHERE session_id = ? AND (created_at > ? OR (created_at = ? AND id >= ?)) ORDER BY created_at, id',
       [target.session, fromTime, fromTime, fromId],
     )[0]?.values ?? [];
-  return rows.map(([id, role, text, created]) => ({
+  return rows.map(([id, role, text, created, agentRef]) => ({
     id: String(id),
     session: target.session as string,
     role: role === 'assistant' ? 'assistant' : 'user',
     text: String(text),
     at: Number(created),
+    // Kept with the trimmed prompt, so a resume at this turn still finds it in the agent's history.
+    ...(agentRef === null ? {} : { agentRef: String(agentRef) }),
   }));
 }
 

@@ -11,6 +11,7 @@ import {
   RestoreMode,
   RestoreOutcome,
   RestorePlan,
+  ResumeTarget,
   RevertOutcome,
   RevertPlan,
   SessionInfo,
@@ -40,6 +41,29 @@ export interface OpenOptions {
   interruptedRestore?: 'finish' | 'leave';
 }
 
+export interface TurnBeginInput {
+  sessionId?: string;
+  prompt: string;
+  agent?: string | null;
+  /** The prompt's anchor in the agent's own history (Claude Code's prompt_id, opencode's message id, Codex's turn id). */
+  agentRef?: string | null;
+  /** The agent's own transcript file, when the payload names it. */
+  agentTranscript?: string | null;
+  /** The folder the agent runs in. */
+  agentCwd?: string | null;
+}
+
+export interface TurnEndInput {
+  sessionId: string;
+  reply?: string | null;
+  prompt?: string | null;
+  agent?: string | null;
+  at?: number;
+  closeTurn?: boolean;
+  agentTranscript?: string | null;
+  agentCwd?: string | null;
+}
+
 export interface Checkpoints {
   /** Real path of the workspace folder. */
   readonly root: string;
@@ -49,13 +73,13 @@ export interface Checkpoints {
   /** Path of the transcript database. */
   readonly storePath: string;
 
-  beginTurn(input: { sessionId?: string; prompt: string; agent?: string | null }): Promise<TurnBeginResult>;
+  beginTurn(input: TurnBeginInput): Promise<TurnBeginResult>;
   /**
    * Ends the session's open turn: a checkpoint of the files at its end (paired with the turn's
    * before-checkpoint; `closeTurn: false` skips it), then the reply, if any. `at` is when the agent
    * reported the end (a detached follow-up records it later): a turn begun after it is left open.
    */
-  endTurn(input: { sessionId: string; reply?: string | null; prompt?: string | null; agent?: string | null; at?: number; closeTurn?: boolean }): Promise<TurnEndResult>;
+  endTurn(input: TurnEndInput): Promise<TurnEndResult>;
   /**
    * Gets the store ready for the first turn (private repository, index seeded, the files' objects
    * written, the transcript database created) without taking a checkpoint, so that turn costs what
@@ -89,6 +113,11 @@ export interface Checkpoints {
   delete(id: string): Promise<void>;
   prune(options: { keep?: number; olderThanDays?: number }): Promise<{ deleted: string[] }>;
   info(): Promise<StoreInfo>;
+  /**
+   * Where to resume the agent for `ref`: a checkpoint (the conversation before its turn) or a session
+   * (as it stands; after a restore, before the restored turn).
+   */
+  resumeTarget(ref: string): Promise<ResumeTarget>;
   /** What hooks and other processes are doing now (read from `stateDir/activity.json`). */
   activity(): ActivityState;
   close(): void;

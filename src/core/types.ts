@@ -209,6 +209,41 @@ export interface Message {
   createdAt: number;
 }
 
+/** The prompt a resumed conversation starts without: the turn it resumes before. */
+export interface ResumeCut {
+  /** Our message id of that prompt. */
+  messageId: string;
+  text: string;
+  createdAt: number;
+  /** Its anchor in the agent's own history (e.g. Claude Code's promptId), when recorded. */
+  agentRef: string | null;
+  /** 1 for the first prompt of the session with this text, 2 for the second…: finds it in the agent's history by text. */
+  ordinal: number;
+}
+
+/** Where to resume an agent's conversation: the session, what the agent needs, and the turn to resume before. */
+export interface ResumeTarget {
+  sessionId: string;
+  agent: string | null;
+  /** The agent's own session id. */
+  agentSessionId: string;
+  /** The agent's own transcript file, when recorded. */
+  agentTranscript: string | null;
+  /** The folder the agent ran in, when recorded. */
+  agentCwd: string | null;
+  workspace: string;
+  /** Our own files for this workspace (resume files go under it). */
+  stateDir: string;
+  /** The checkpoint resumed at, or null for the session as it stands. */
+  checkpointId: string | null;
+  /** The first prompt the resumed conversation leaves out; null: the whole session. */
+  cut: ResumeCut | null;
+  /** Our transcript up to the cut (all of it without one): what a fresh conversation is seeded with. */
+  kept: Message[];
+  /** How the point was chosen, for people (e.g. "the restore to checkpoint …"). */
+  why: string;
+}
+
 export interface TurnBeginResult {
   sessionId: string;
   messageId: string;

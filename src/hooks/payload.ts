@@ -26,6 +26,13 @@ export interface TurnBegin {
    * same one are one event seen twice, not two turns.
    */
   firedAt?: string | null;
+  /**
+   * The prompt's anchor in the agent's own history, for resuming there later: Claude Code's
+   * `prompt_id` (the `promptId` of its JSONL entries), Codex's `turn_id`, opencode's message id.
+   */
+  agentRef?: string | null;
+  /** The agent's own transcript file, when the payload names it. */
+  transcriptPath?: string | null;
 }
 
 export interface TurnEnd {
@@ -60,7 +67,16 @@ export type HookEvent = TurnBegin | TurnEnd | Ignored;
 export function parseClaudeStyle(agent: AgentName, payload: Payload, event: string, endEvents: string[]): HookEvent {
   const cwd = pickString(payload, 'cwd');
   if (event === 'UserPromptSubmit') {
-    return { kind: 'begin', agent, event, sessionId: requireString(payload, 'session id', 'session_id'), prompt: requirePrompt(payload, 'prompt'), cwd };
+    return {
+      kind: 'begin',
+      agent,
+      event,
+      sessionId: requireString(payload, 'session id', 'session_id'),
+      prompt: requirePrompt(payload, 'prompt'),
+      cwd,
+      agentRef: pickString(payload, 'prompt_id', 'turn_id'),
+      transcriptPath: pickString(payload, 'transcript_path'),
+    };
   }
   if (endEvents.includes(event)) {
     return {

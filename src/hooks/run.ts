@@ -176,13 +176,20 @@ type OpenCheckpoints = Awaited<ReturnType<typeof openCheckpoints>>;
 async function record(checkpoints: OpenCheckpoints, event: Exclude<HookEvent, { kind: 'ignore' }>, log: HookLog, at: number): Promise<void> {
   if (event.kind === 'begin') {
     if (event.agent === 'copilot' && !firstSighting(checkpoints.stateDir, 'begin', event.sessionId, event.prompt, event.firedAt ?? null)) return;
-    const result = await checkpoints.beginTurn({ sessionId: event.sessionId, prompt: event.prompt, agent: event.agent });
+    const result = await checkpoints.beginTurn({
+      sessionId: event.sessionId,
+      prompt: event.prompt,
+      agent: event.agent,
+      agentRef: event.agentRef ?? null,
+      agentTranscript: event.transcriptPath ?? null,
+      agentCwd: event.cwd,
+    });
     if (result.warning) log.warn(result.warning);
     return;
   }
   // The files as the turn ended, reply or not: taken first (the follow-up may then wait for a late
   // reply), and only for a turn begun before the agent reported this end (the next may have begun).
-  const closed = await checkpoints.endTurn({ sessionId: event.sessionId, reply: null, at });
+  const closed = await checkpoints.endTurn({ sessionId: event.sessionId, reply: null, at, agent: event.agent, agentTranscript: event.transcriptPath, agentCwd: event.cwd });
   if (closed.warning) log.warn(closed.warning);
   let reply = event.reply;
   if (reply === null && event.transcriptPath) {

@@ -304,7 +304,9 @@ function checkpointItem(node: CheckpointNode, changes: FileChange[] | undefined)
   item.iconPath = new vscode.ThemeIcon(KIND_ICONS[checkpoint.kind]);
   item.tooltip = checkpointTooltip(checkpoint, changes);
   // A turn that ended can be reverted on its own (Revert This Turn…).
-  item.contextValue = !checkpoint.sessionId ? 'checkpoint' : checkpoint.turnEnd ? 'checkpoint.inSession.turnEnded' : 'checkpoint.inSession';
+  // Its agent names the Resume <agent> Here entry of the context menu.
+  const kind = !checkpoint.sessionId ? 'checkpoint' : checkpoint.turnEnd ? 'checkpoint.inSession.turnEnded' : 'checkpoint.inSession';
+  item.contextValue = checkpoint.sessionId && checkpoint.agent ? `${kind};agent=${checkpoint.agent}` : kind;
   return item;
 }
 

@@ -18,6 +18,7 @@ import {
 import type { PickItem, Prompter } from './prompter';
 import { restoreCheckpoint, RestoreDependencies, restoreFile, undoLastRestore } from './restoreFlow';
 import { revertTurn } from './revertFlow';
+import { resumeAgent, ResumeDependencies } from './resumeFlow';
 import { transcriptUri } from './transcriptDocument';
 import { maxBytesOf } from '../core/share/capped';
 import { ShareContext, withShareContext } from '../core/share/context';
@@ -38,7 +39,7 @@ export interface AgentConnector {
   repointStale(folder: string): string[];
 }
 
-export interface CommandDependencies extends RestoreDependencies {
+export interface CommandDependencies extends RestoreDependencies, ResumeDependencies {
   model: WorkspaceModel;
   prompter: Prompter;
   log: (line: string) => void;
@@ -61,6 +62,9 @@ interface Target {
 }
 
 type Handler = (deps: CommandDependencies, ...args: unknown[]) => unknown;
+
+/** Agents with their own "Resume <agent> Here" entry in the tree's context menu (package.json). */
+export const RESUME_MENU_AGENTS = ['claude-code', 'codex', 'gemini', 'opencode', 'copilot', 'cursor'];
 
 /** The one table of command ids. Palette visibility lives in package.json (`menus.commandPalette`). */
 export const COMMANDS: Record<string, Handler> = {
@@ -88,6 +92,9 @@ export const COMMANDS: Record<string, Handler> = {
   'boocode.importSharedSession': importSharedSessionCommand,
   'boocode.pushSessions': pushSessionsCommand,
   'boocode.fetchSessions': fetchSessionsCommand,
+  'boocode.resumeAgent': resumeAgentCommand,
+  // The same, titled per agent in the tree's context menu ("Resume Claude Code Here").
+  ...Object.fromEntries(RESUME_MENU_AGENTS.map((agent) => [`boocode.resumeAgent.${agent}`, resumeAgentCommand])),
 };
 
 /** The button that opens VS Code's Workspace Trust editor (where "Trust" is). */
@@ -237,6 +244,15 @@ function restore(deps: CommandDependencies, args: unknown[], mode: RestoreMode |
       throw new BooError('usage', 'This checkpoint belongs to no agent session, so it has no transcript to restore.');
     }
     return restoreCheckpoint(deps, folder, checkpoint, { mode });
+  });
+}
+
+/** Resume <agent> Here: continue the agent's own conversation from before the checkpoint's turn, in a terminal. */
+async function resumeAgentCommand(deps: CommandDependencies, ...args: unknown[]) {
+  return quietly(async () => {
+    const { folder, checkpoint } = await resolveCheckpoint(deps, args, "Resume the agent's conversation from which checkpoint? (It continues from before that turn.)", (c) => !!c.sessionId && c.kind !== 'safety');
+    if (!checkpoint.sessionId) throw new BooError('usage', 'This checkpoint belongs to no agent session: there is no conversation to resume.');
+    return resumeAgent(deps, folder, checkpoint);
   });
 }
 

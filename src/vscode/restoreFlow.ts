@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import type { CheckpointInfo, KeptFile, PendingRestore, RestoreMode, RestoreOutcome, RestorePlan, UndoOutcome } from '../core/types';
 import { checkpointLabel, countLabel, listFew, relativeTime } from './format';
 import type { Prompter } from './prompter';
+import { resumeTitle } from './resumeFlow';
+import { agentCli } from '../core/resume/commands';
 import type { FolderModel, WorkspaceModel } from './workspaceModel';
 
 export interface RestoreDependencies {
@@ -132,8 +134,11 @@ export async function restoreCheckpoint(
   deps.onRestored?.({ folder: folder.uri, checkpointId: checkpoint.id, sessionId: checkpoint.sessionId, agent: checkpoint.agent, outcome });
 
   const { severity, message } = restoreMessage(checkpoint, outcome);
-  void deps.prompter.notify(severity, message, CHOICE.undo).then((action) => {
+  // With the transcript back at this turn, the agent can pick its own conversation up from here too.
+  const resume = checkpoint.sessionId && checkpoint.kind === 'turn' && outcome.mode !== 'files' && agentCli(checkpoint.agent) ? resumeTitle(checkpoint.agent) : undefined;
+  void deps.prompter.notify(severity, message, CHOICE.undo, ...(resume ? [resume] : [])).then((action) => {
     if (action === CHOICE.undo) void vscode.commands.executeCommand('boocode.undoRestore', folder.uri);
+    if (action === resume) void vscode.commands.executeCommand('boocode.resumeAgent', { kind: 'checkpoint', folder, checkpoint });
   });
   return outcome;
 }

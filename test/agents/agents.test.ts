@@ -2,8 +2,14 @@
 // scripts/setup-agents.js) runs two turns against the mock model server with our hooks installed
 // by `boocode hooks install`, and our own CLI must then show what a user expects.
 import * as assert from 'assert';
-import { AgentDriver } from './types';
-import { boocode, checkpointVersusManifest, disposeScenario, ignoredOf, pinOf, runScenario, ScenarioResult, SCRIPT } from './sandbox';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CARRIED_AGENTS } from '../../src/core/resume/agentFile';
+import { AGENT_CLIS, ResumableAgent } from '../../src/core/resume/commands';
+import { AgentDriver, ResumePlanJson } from './types';
+import { boocode, boocodeJson, checkpointVersusManifest, disposeScenario, ignoredOf, pinOf, runInvocation, runScenario, ScenarioResult, SCRIPT } from './sandbox';
+import { RESUMED_MARK } from './mockServer';
 import { manifest, manifestDiff } from '../unit/manifest';
 import { DRIVERS } from './drivers';
 
@@ -55,6 +61,62 @@ function describeAgent(driver: AgentDriver): void {
         assert.ok(result.transcript.some((m) => m.role === 'user' && m.text.includes(turn.prompt)), `prompt missing:\n${texts.join('\n')}`);
         assert.ok(result.transcript.some((m) => m.role === 'assistant' && m.text.includes(turn.reply)), `reply missing:\n${texts.join('\n')}`);
       }
+    });
+
+    it('resumes at the second turn after restoring it: the next request carries the conversation up to there, not the turn restored away', async function () {
+      if (!driver.resumed) this.skip();
+      const second = result.checkpoints[1];
+      const restore = boocode(result.sandbox, ['restore', second.id, '--yes']);
+      assert.strictEqual(restore.status, 0, restore.stderr);
+      // What a person gets after the restore: the session resumes where the restore left it — in
+      // the agent's own conversation where it can resume at a turn, else seeded with our transcript.
+      const plan = boocodeJson<ResumePlanJson>(result.sandbox, ['resume', result.sessionId]);
+      assert.strictEqual(plan.mode, AGENT_CLIS[driver.agent as ResumableAgent].atTurn ? 'resume-at-turn' : 'seeded', plan.note);
+      assert.strictEqual(plan.checkpointId, second.id);
+      assert.notStrictEqual(plan.agentSessionId, result.sessionId, 'a fork of the agent’s session; the original stays');
+      console.log(`      ${driver.agent}: ${plan.note}\n        ${(plan.argv ?? []).join(' ')}`);
+      const prompt = `${RESUMED_MARK}: what have we done so far?`;
+      const since = Date.now();
+      const run = await runInvocation(result.sandbox, driver.resumed!(result.sandbox, plan, prompt));
+      assert.strictEqual(run.status, 0, `the resumed agent exited ${run.status}\n${run.stderr.slice(-3000)}`);
+      const next = result.server.requests.find((request) => request.at >= since && request.state !== null && request.body.includes(RESUMED_MARK));
+      assert.ok(next, 'the resumed agent asked the model');
+      assert.ok(next.body.includes(SCRIPT[0].prompt), 'turn one’s prompt is in the conversation');
+      assert.ok(next.body.includes(SCRIPT[0].reply), 'and its reply');
+      assert.ok(!next.body.includes(SCRIPT[1].prompt), 'turn two (restored away) is not');
+      assert.ok(!next.body.includes(SCRIPT[1].reply), 'nor its reply');
+    });
+
+    it('resumes on another machine: exported with the agent’s own session file, imported into a clone at another path and HOME', async function () {
+      if (!driver.resumed || !CARRIED_AGENTS.includes(driver.agent)) this.skip();
+      const { sandbox } = result;
+      const file = path.join(sandbox.root, 'session.boocode');
+      const exported = boocodeJson<{ agentFile: string | null }>(sandbox, ['export', result.sessionId, '-o', file]);
+      assert.ok(exported.agentFile, 'the agent’s session file goes with it');
+      // The other machine: another HOME, the repository cloned at another path.
+      const home = path.join(sandbox.root, 'other-home');
+      const repo = path.join(sandbox.root, 'other', 'clone');
+      fs.mkdirSync(path.dirname(repo), { recursive: true });
+      const env = { ...sandbox.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), XDG_CACHE_HOME: path.join(home, '.cache'), XDG_STATE_HOME: path.join(home, '.local', 'state') };
+      fs.mkdirSync(home, { recursive: true });
+      fs.copyFileSync(path.join(sandbox.home, '.gitconfig'), path.join(home, '.gitconfig'));
+      const cloned = spawnSync('git', ['clone', '-q', sandbox.repo, repo], { env, encoding: 'utf8' });
+      assert.strictEqual(cloned.status, 0, cloned.stderr);
+      const other = { ...sandbox, repo, home, env };
+      await driver.prepare(other);
+      boocodeJson(other, ['import', file]);
+      const plan = boocodeJson<ResumePlanJson>(other, ['resume', result.checkpoints[1].id]);
+      assert.strictEqual(plan.mode, 'resume-at-turn', plan.note);
+      assert.strictEqual(plan.cwd, repo);
+      const since = Date.now();
+      const run = await runInvocation(other, driver.resumed!(other, plan, `${RESUMED_MARK}: and on this machine?`));
+      assert.strictEqual(run.status, 0, `the resumed agent exited ${run.status}\n${run.stderr.slice(-3000)}`);
+      const next = result.server.requests.find((request) => request.at >= since && request.state !== null && request.body.includes(RESUMED_MARK));
+      assert.ok(next, 'the resumed agent asked the model');
+      assert.ok(next.body.includes(SCRIPT[0].prompt) && next.body.includes(SCRIPT[0].reply), 'turn one is in the conversation');
+      assert.ok(!next.body.includes(SCRIPT[1].prompt), 'turn two is not');
+      // Its working folder is the clone (earlier tool calls in the conversation still name the files where they were written).
+      assert.ok(next.body.includes(repo), 'the agent works in the clone');
     });
 
     it('restores to before the first turn: files back, transcript trimmed', function () {

@@ -15,6 +15,8 @@ export interface RecordedRequest {
   /** Index of the scripted turn the request belongs to, or -1. */
   turn: number;
   action: ModelAction['kind'] | 'none';
+  /** The request body as text (what the agent sent the model: the conversation it carries). */
+  body: string;
 }
 
 export interface MockServer {
@@ -29,9 +31,14 @@ export interface MockServer {
 
 const ASIDE_TEXT = 'OK.';
 
+/** Marks the prompt sent after a resume (the agents tier's resume test). */
+export const RESUMED_MARK = 'BOOCODE-RESUMED';
+
 /** The scripted turn a conversation is in: its prompt is contained in the request's newest prompt. */
 export function turnOf(script: TurnScript[], state: ConversationState | null): number {
   if (!state || state.prompt === null) return -1;
+  // A message sent to a resumed conversation is no scripted turn, even when a seed in it quotes them.
+  if (state.prompt.includes(RESUMED_MARK)) return -1;
   // Later turns first: a prompt that contains an earlier one's text still means the later turn.
   for (let i = script.length - 1; i >= 0; i--) if (state.prompt.includes(script[i].prompt)) return i;
   return -1;
@@ -79,7 +86,7 @@ export async function startMockServer(protocols: MockProtocol[], script: TurnScr
       }
       const state = protocol.stateOf(request);
       const action = decide(script, state, ++calls);
-      requests.push({ at, protocol: protocol.name, method: request.method, path: request.url.split('?')[0], state, turn: turnOf(script, state), action: action?.kind ?? 'none' });
+      requests.push({ at, protocol: protocol.name, method: request.method, path: request.url.split('?')[0], state, turn: turnOf(script, state), action: action?.kind ?? 'none', body: body.toString('utf8') });
       await protocol.respond(request, response, action);
     } catch (error) {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });

@@ -81,6 +81,19 @@ export interface TurnOutput {
   stderr: string;
 }
 
+/** What `boocode resume --json` prints, as far as the drivers need it. */
+export interface ResumePlanJson {
+  mode: 'resume' | 'resume-at-turn' | 'fresh' | 'seeded';
+  /** The interactive command a person gets (program first); null when there is none. */
+  argv: string[] | null;
+  cwd: string;
+  /** Index in argv of the seeded first message, when seeded. */
+  seedArg?: number;
+  agentSessionId: string | null;
+  checkpointId: string | null;
+  note: string;
+}
+
 /** How to run one real agent CLI. One file per agent in test/agents/drivers/. */
 export interface AgentDriver {
   /** Our name for the agent (`boocode hooks install <agent>`). */
@@ -99,4 +112,9 @@ export interface AgentDriver {
   turn(sandbox: Sandbox, prompt: string, index: number, previous: TurnOutput[]): AgentInvocation;
   /** The agent's own session id after the runs (from its output or its files). */
   sessionId(sandbox: Sandbox, outputs: TurnOutput[]): string;
+  /**
+   * The resume plan's command run headless, with `prompt` as the next message: the same session
+   * (or seed) the interactive command continues, in the agent's non-interactive mode.
+   */
+  resumed?(sandbox: Sandbox, plan: ResumePlanJson, prompt: string): AgentInvocation;
 }

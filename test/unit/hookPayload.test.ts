@@ -34,7 +34,12 @@ describe('hook payloads', () => {
       sessionId: '8a1f2c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d',
       prompt: 'Rename the greeting in src/app.js to say hello',
       cwd: '/work/project',
+      // Kept for a resume: Claude Code's prompt_id (none in this older payload) and its transcript file.
+      agentRef: null,
+      transcriptPath: '/nowhere.jsonl',
     });
+    const current = parse('claude-code', '2.1.332-user-prompt-submit.json');
+    assert.ok(current.kind === 'begin' && current.agentRef === 'da8fcca8-1e9d-4fe5-a74c-17b1ee079d54' && current.transcriptPath?.endsWith('/a469d249-dbb5-4838-a9be-cf3a65f30a3c.jsonl'));
     const end = parse('claude-code', 'stop.json');
     assert.strictEqual(end.kind, 'end');
     assert.strictEqual(end.kind === 'end' && end.reply, 'I renamed the greeting in src/app.js; it now prints hello.');

@@ -211,7 +211,7 @@ describe('boocode export and import', () => {
       [['import', tampered], /the transcript part does not match its sha256/],
       [['import', tamperedPack], /the bundle part does not match its sha256/],
       [['import', file, '--max-size', '1'], /past the 1 MB limit; raise it with --max-size MB/],
-      [['import', newer], /format 2\.0, newer than this BooCode reads \(1\.0\); update BooCode Checkpoints/],
+      [['import', newer], /format 2\.0, newer than this BooCode reads \(1\.1\); update BooCode Checkpoints/],
     ];
     for (const [args, message] of cases) {
       const result = cli([...args, '-C', bob]);

@@ -37,6 +37,8 @@ describe('Commands', function () {
     const hidden = manifest.contributes.menus.commandPalette.filter((entry) => entry.when === 'false').map((entry) => entry.command);
     assert.deepStrictEqual(hidden.sort(), [
       'boocode.compareWithPrevious', 'boocode.copyId', 'boocode.openChange', 'boocode.openFile', 'boocode.restoreFile', 'boocode.restoreFilesOnly', 'boocode.restoreTranscriptOnly',
+      // "Resume <agent> Here", one per agent, in the tree's context menu only (the palette has Resume Agent at Checkpoint…).
+      'boocode.resumeAgent.claude-code', 'boocode.resumeAgent.codex', 'boocode.resumeAgent.copilot', 'boocode.resumeAgent.cursor', 'boocode.resumeAgent.gemini', 'boocode.resumeAgent.opencode',
     ]);
   });
 

@@ -57,7 +57,7 @@ describe('Restore and undo', function () {
     assert.strictEqual(note.severity, 'warning', 'the agent context is stale, so it is a warning');
     assert.match(note.message, /Restored “Before: Rewrite the app \(all\)”: 2 files changed \(1 deleted\)\. What you had is in safety checkpoint [0-9a-z]+-[0-9a-z]+\. 2 messages removed from the transcript\./);
     assert.match(note.message, /claude-code still remembers the conversation/);
-    assert.deepStrictEqual(note.actions, ['Undo']);
+    assert.deepStrictEqual(note.actions, ['Undo', 'Resume Claude Code Here'], 'the agent can pick its own conversation up from this turn');
 
     await vscode.commands.executeCommand('boocode.undoRestore');
     assert.strictEqual(read('src/app.js'), "console.log('after all');\n");

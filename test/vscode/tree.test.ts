@@ -35,7 +35,7 @@ describe('Checkpoints tree', function () {
     const [docs, greeting] = checkpoints;
     assert.match(String(docs.item.description), /^(just now|\d+ min ago) · 2 files \+5$/, 'time and what the turn changed');
     assert.match(String(greeting.item.description), /· 1 file \+1$/);
-    assert.strictEqual(docs.item.contextValue, 'checkpoint.inSession.turnEnded', 'enables the transcript-only restore and Revert This Turn');
+    assert.strictEqual(docs.item.contextValue, 'checkpoint.inSession.turnEnded;agent=claude-code', 'enables the transcript-only restore, Revert This Turn and Resume Claude Code Here');
     const tooltip = docs.item.tooltip as vscode.MarkdownString;
     assert.ok(tooltip instanceof vscode.MarkdownString, 'the tooltip is Markdown');
     assert.match(tooltip.value, /with a second line that the label must not show/, 'the tooltip has the whole prompt');

@@ -14,12 +14,15 @@ import { FORMAT_VERSION, Manifest, partOf } from './manifest';
 import { encodeSessionFile } from './sessionFile';
 import { readTranscript, TranscriptJson } from './transcriptJson';
 import { BOOCODE_VERSION, gitVersion } from './versions';
+import { readAgentFile } from '../resume/agentFile';
 
 export interface ExportOptions {
   encryption?: Encryption | null;
   maxBytes: number;
   /** False when the checkpoints travel another way (pushed to a remote): no bundle is made. */
   bundle?: boolean;
+  /** Where the agent's own session file is looked for (HOME, CLAUDE_CONFIG_DIR). Default: this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface SessionPackage {
@@ -39,7 +42,9 @@ export async function packageSession(context: ShareContext, sessionId: string, o
   // Refs are the truth: a checkpoint is exported when its ref is here, oldest first.
   const checkpoints = (await engine.list()).filter((meta) => meta.sessionId === sessionId).reverse();
   const present = new Set(checkpoints.map((meta) => meta.id));
-  const plain: TranscriptJson = { ...transcript, checkpoints: transcript.checkpoints.filter((row) => present.has(row.id)) };
+  // The agent's own session file, where it keeps one: the session resumes on the other machine too.
+  const agentFile = readAgentFile(transcript.session, ws.root, options.env ?? process.env, options.maxBytes);
+  const plain: TranscriptJson = { ...transcript, checkpoints: transcript.checkpoints.filter((row) => present.has(row.id)), ...(agentFile ? { agentFile } : {}) };
   // Commit messages hold the prompt and label: with the transcript encrypted, they travel without them
   // (the import takes them back from the transcript).
   if (options.encryption) {
@@ -60,7 +65,7 @@ export async function packageSession(context: ShareContext, sessionId: string, o
     createdAt: Date.now(),
     source: { workspace: ws.root, scope: ws.scope, kind: ws.kind },
     // Hooks record the agent's own session id as ours.
-    session: { id: sessionId, agent: transcript.session.agent, agentSessionId: transcript.session.agent ? sessionId : null },
+    session: { id: sessionId, agent: transcript.session.agent, agentSessionId: transcript.session.agentSessionId ?? (transcript.session.agent ? sessionId : null) },
     prerequisites,
     checkpoints: checkpoints.map((meta) => ({ id: meta.id, commit: meta.commit })),
     parts: {
@@ -80,6 +85,8 @@ export interface ExportResult {
   /** Commits the receiving repository must have before importing (push your branch). */
   prerequisites: string[];
   encrypted: boolean;
+  /** The agent's own session file that went with it (its name), or null. */
+  agentFile: string | null;
 }
 
 export async function exportSession(context: ShareContext, sessionId: string, output: string, options: ExportOptions): Promise<ExportResult> {
@@ -97,5 +104,6 @@ export async function exportSession(context: ShareContext, sessionId: string, ou
     messages: packaged.plain.messages.length,
     prerequisites: packaged.manifest.prerequisites,
     encrypted: packaged.manifest.parts.transcript.encryption !== null,
+    agentFile: packaged.plain.agentFile?.name ?? null,
   };
 }

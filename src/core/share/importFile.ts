@@ -15,6 +15,8 @@ export interface ImportFileOptions {
   /** How to open an encrypted transcript. */
   decryption?: Encryption | null;
   asNew?: boolean;
+  /** Where the agent's own session file goes (HOME, CLAUDE_CONFIG_DIR). Default: this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function importFile(context: ShareContext, file: string, options: ImportFileOptions): Promise<ImportResult> {
@@ -34,6 +36,6 @@ export async function importFile(context: ShareContext, file: string, options: I
   return importSession(
     context,
     { origin: file, source: manifest.source, transcript: json, checkpoints: manifest.checkpoints, pack: parsed?.pack ?? null },
-    { asNew: options.asNew },
+    { asNew: options.asNew, env: options.env },
   );
 }

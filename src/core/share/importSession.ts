@@ -10,6 +10,8 @@ import { ShareContext } from './context';
 import { Quarantine } from './quarantine';
 import { sha256 } from './manifest';
 import { readTranscript, TranscriptJson } from './transcriptJson';
+import { placeAgentFile, PlacedAgentFile, rebaseDir } from '../resume/agentFile';
+import * as fs from 'fs';
 
 export interface IncomingSession {
   /** The file (or shared ref) it came from, named in every message. */
@@ -35,6 +37,8 @@ export interface ImportResult {
   imported: string[];
   skipped: SkippedCheckpoint[];
   messages: number;
+  /** Where the agent's own session file that came along was put (for a resume), or null. */
+  agentFile: string | null;
 }
 
 interface Prepared {
@@ -43,7 +47,7 @@ interface Prepared {
   commit: string;
 }
 
-export async function importSession(context: ShareContext, incoming: IncomingSession, options: { asNew?: boolean } = {}): Promise<ImportResult> {
+export async function importSession(context: ShareContext, incoming: IncomingSession, options: { asNew?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<ImportResult> {
   const { ws, engine, store } = context;
   const sourceId = incoming.transcript.session.id;
   if (incoming.source.scope !== ws.scope) {
@@ -63,7 +67,7 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
       if (importedAs !== fingerprint && !sameContent(local, incoming.transcript)) {
         throw new BooError('refused', `Session ${sourceId} already exists here with different content; add --as-new to import it under a new id. Nothing was changed.`);
       }
-      return { sessionId: sourceId, sourceSessionId: sourceId, workspace: ws.root, alreadyImported: true, imported: [], skipped: [], messages: 0 };
+      return { sessionId: sourceId, sourceSessionId: sourceId, workspace: ws.root, alreadyImported: true, imported: [], skipped: [], messages: 0, agentFile: null };
     }
     const ids = idMap(incoming, asNew);
     const quarantine = new Quarantine(ws, engine.git);
@@ -117,7 +121,27 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
         skipped.push({ id: each.sourceId, reason: `the turn it ends (checkpoint ${turn}) was skipped` });
       }
       await refuseTakenIds(context, prepared);
-      const op = { ...importOp(incoming.transcript, ids, prepared, ws.root), fingerprint };
+      const op = { ...importOp(incoming.transcript, ids, prepared, ws.root, incoming.source.workspace), fingerprint };
+      // The agent's own session file, put where the agent finds it here (its folders rebased).
+      const own = incoming.transcript.agentFile;
+      let placed: PlacedAgentFile | null = null;
+      if (own) {
+        try {
+          placed = placeAgentFile(own, {
+            sessionId: ids.session,
+            agentSessionId: incoming.transcript.session.agentSessionId ?? sourceId,
+            agentCwd: incoming.transcript.session.agentCwd ?? null,
+            source: incoming.source.workspace,
+            destination: ws.root,
+            stateDir: ws.stateDir,
+            env: options.env ?? process.env,
+          });
+          op.session = { ...op.session, agentSessionId: placed.agentSessionId, agentTranscript: placed.agentTranscript, agentCwd: placed.agentCwd };
+        } catch (error) {
+          // The session comes in all the same; resuming it here starts a seeded conversation.
+          context.notice(`The agent's own session file of ${incoming.origin} could not be put in place (${describeError(error)}); the session is imported without it.`);
+        }
+      }
       // Both legs ready: objects in, refs in one transaction, then the transcript in one journal line.
       quarantine.migrate();
       if (prepared.length > 0) {
@@ -139,6 +163,7 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
           const input = prepared.map((c) => `delete ${CHECKPOINT_REFS}${c.id} ${c.commit}\n`).join('');
           await engine.git.run(['update-ref', '--stdin'], { input }).catch(() => undefined);
         }
+        if (placed?.created) fs.rmSync(placed.created, { force: true });
         throw new BooError('store-failed', `The transcript of ${incoming.origin} could not be written (${describeError(error)}); nothing was imported.`);
       }
       return {
@@ -149,6 +174,7 @@ export async function importSession(context: ShareContext, incoming: IncomingSes
         imported: prepared.map((c) => c.id),
         skipped,
         messages: op.messages.length,
+        agentFile: placed?.agentTranscript ?? null,
       };
     } finally {
       quarantine.remove();
@@ -205,12 +231,21 @@ function idMap(incoming: IncomingSession, asNew: boolean): IdMap {
   return { session: newSessionId(), message: fresh, checkpoint: (id) => assertCheckpointId(fresh(id)) };
 }
 
-function importOp(transcript: TranscriptJson, ids: IdMap, prepared: Prepared[], workspace: string): ImportedSession {
+function importOp(transcript: TranscriptJson, ids: IdMap, prepared: Prepared[], workspace: string, source: string): ImportedSession {
   const commits = new Map(prepared.map((c) => [c.sourceId, c.commit]));
+  const { agentCwd, agentTranscript: _elsewhere, ...session } = transcript.session;
   return {
-    // The directory rebase: the session now lives in this workspace.
-    session: { ...transcript.session, id: ids.session, workspace },
-    messages: transcript.messages.map((m) => ({ id: ids.message(m.id), session: ids.session, role: m.role, text: m.text, at: m.createdAt })),
+    // The directory rebase: the session now lives in this workspace (the agent's folder too). The
+    // agent's transcript path named a file on the other machine: set again when its file came along.
+    session: {
+      ...session,
+      id: ids.session,
+      workspace,
+      agentSessionId: session.agentSessionId ?? (session.agent ? transcript.session.id : null),
+      agentCwd: agentCwd ? rebaseDir(agentCwd, source, workspace) : null,
+      agentTranscript: null,
+    },
+    messages: transcript.messages.map((m) => ({ id: ids.message(m.id), session: ids.session, role: m.role, text: m.text, at: m.createdAt, agentRef: m.agentRef ?? null })),
     checkpoints: transcript.checkpoints
       .filter((c) => commits.has(c.id))
       .map((c) => ({ id: ids.checkpoint(c.id), session: ids.session, anchor: c.anchor === null ? null : ids.message(c.anchor), commit: commits.get(c.id) as string, label: c.label, at: c.createdAt })),

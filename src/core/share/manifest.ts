@@ -3,8 +3,11 @@
 import { createHash } from 'crypto';
 import { BooError } from '../errors';
 
-/** major.minor: a newer minor adds fields older readers may ignore; a newer major is refused. */
-export const FORMAT_VERSION = '1.0';
+/**
+ * major.minor: a newer minor adds fields older readers may ignore; a newer major is refused.
+ * 1.1: the agent's own session file (transcript `agentFile`), the agent session's fields and each prompt's `agentRef`.
+ */
+export const FORMAT_VERSION = '1.1';
 export const FORMAT_MAJOR = 1;
 
 export interface PartInfo {

@@ -5,12 +5,22 @@ import { BooError } from '../errors';
 import { assertCheckpointId, assertSessionId } from '../ids';
 import { ImportedSession } from '../store/ops';
 
+/** The agent's own session file, where the agent keeps one (Claude Code's JSONL, Gemini CLI's chat file): a resume needs it. */
+export interface AgentFileJson {
+  agent: string;
+  /** Its file name where it came from. */
+  name: string;
+  text: string;
+}
+
 export interface TranscriptJson {
   version: 1;
   session: ImportedSession['session'];
-  messages: { id: string; role: 'user' | 'assistant'; text: string; createdAt: number }[];
+  messages: { id: string; role: 'user' | 'assistant'; text: string; createdAt: number; agentRef?: string | null }[];
   checkpoints: { id: string; anchor: string | null; commit: string; label: string | null; createdAt: number }[];
   restores: { id: string; checkpoint: string; safety: string | null; mode: string; createdAt: number; undoneAt: number | null; payload: string }[];
+  /** Added in format 1.1; older readers ignore it. */
+  agentFile?: AgentFileJson | null;
 }
 
 const rows = (db: Database, sql: string, params: SqlValue[]) => db.exec(sql, params)[0]?.values ?? [];
@@ -19,7 +29,7 @@ const time = (value: SqlValue) => (value === null ? null : Number(value));
 
 /** The session as the store holds it now; null when there is no such session. */
 export function readTranscript(db: Database, sessionId: string): TranscriptJson | null {
-  const session = rows(db, 'SELECT id, agent, workspace, created_at, updated_at, stale_at, stale_reason FROM sessions WHERE id = ?', [sessionId])[0];
+  const session = rows(db, 'SELECT id, agent, workspace, created_at, updated_at, stale_at, stale_reason, agent_session_id, agent_transcript, agent_cwd FROM sessions WHERE id = ?', [sessionId])[0];
   if (!session) return null;
   return {
     version: 1,
@@ -31,12 +41,16 @@ export function readTranscript(db: Database, sessionId: string): TranscriptJson 
       updatedAt: Number(session[4]),
       staleAt: time(session[5]),
       staleReason: text(session[6]),
+      agentSessionId: text(session[7]),
+      agentTranscript: text(session[8]),
+      agentCwd: text(session[9]),
     },
-    messages: rows(db, 'SELECT id, role, text, created_at FROM messages WHERE session_id = ? ORDER BY created_at, id', [sessionId]).map(([id, role, body, at]) => ({
+    messages: rows(db, 'SELECT id, role, text, created_at, agent_ref FROM messages WHERE session_id = ? ORDER BY created_at, id', [sessionId]).map(([id, role, body, at, ref]) => ({
       id: String(id),
       role: role === 'assistant' ? 'assistant' : 'user',
       text: String(body),
       createdAt: Number(at),
+      ...(ref === null ? {} : { agentRef: String(ref) }),
     })),
     checkpoints: rows(db, 'SELECT id, anchor_message_id, commit_sha, label, created_at FROM checkpoints WHERE session_id = ? ORDER BY created_at, id', [sessionId]).map(
       ([id, anchor, commit, label, at]) => ({ id: String(id), anchor: text(anchor), commit: String(commit), label: text(label), createdAt: Number(at) }),
@@ -79,5 +93,11 @@ export function parseTranscript(data: Buffer, file: string): TranscriptJson {
   for (const r of value.restores) {
     if (typeof r?.id !== 'string' || typeof r.checkpoint !== 'string' || typeof r.payload !== 'string' || !isTime(r.createdAt)) throw bad('a restore');
   }
+  const optionalText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+  if (!optionalText(s.agentSessionId) || !optionalText(s.agentTranscript) || !optionalText(s.agentCwd)) throw bad('the agent session');
+  if (s.agentSessionId) assertSessionId(s.agentSessionId);
+  for (const m of value.messages) if (!optionalText(m.agentRef)) throw bad('a message');
+  const own = value.agentFile;
+  if (own !== undefined && own !== null && (typeof own.agent !== 'string' || typeof own.name !== 'string' || typeof own.text !== 'string')) throw bad("the agent's session file");
   return value;
 }

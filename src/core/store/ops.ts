@@ -9,6 +9,18 @@ export interface MessageRow {
   role: 'user' | 'assistant';
   text: string;
   at: number;
+  /** The prompt's anchor in the agent's own history (Claude Code's promptId, opencode's message id, Codex's turn id), when known. */
+  agentRef?: string | null;
+}
+
+/** What it takes to resume the agent's own conversation: set by hooks, each field only when known. */
+export interface AgentSessionFields {
+  /** The agent's own session id (ours is the same for hooked sessions; an import under a new id keeps the agent's). */
+  agentSessionId?: string | null;
+  /** The agent's own transcript file (Claude Code's JSONL), when it keeps one. */
+  agentTranscript?: string | null;
+  /** The folder the agent runs in (may be a subfolder of the workspace). */
+  agentCwd?: string | null;
 }
 
 export interface CheckpointRow {
@@ -28,7 +40,7 @@ export interface RestorePayload {
 }
 
 export type Op =
-  | { op: 'session'; id: string; agent: string | null; workspace: string; at: number }
+  | ({ op: 'session'; id: string; agent: string | null; workspace: string; at: number } & AgentSessionFields)
   | ({ op: 'message' } & MessageRow)
   | ({ op: 'checkpoint' } & CheckpointRow)
   | { op: 'dropCheckpoints'; ids: string[] }
@@ -53,7 +65,7 @@ export type Op =
 
 /** A whole session brought in by `boocode import`: one op, so one journal line, so all or nothing. */
 export interface ImportedSession {
-  session: { id: string; agent: string | null; workspace: string; createdAt: number; updatedAt: number; staleAt: number | null; staleReason: string | null };
+  session: { id: string; agent: string | null; workspace: string; createdAt: number; updatedAt: number; staleAt: number | null; staleReason: string | null } & AgentSessionFields;
   messages: MessageRow[];
   checkpoints: CheckpointRow[];
   restores: { id: string; checkpoint: string; safety: string | null; mode: string; at: number; undoneAt: number | null; payload: string }[];
@@ -74,6 +86,15 @@ export function applyOp(db: Database, op: Op): void {
         op.at,
       ]);
       run(db, 'UPDATE sessions SET agent = COALESCE(agent, ?), updated_at = MAX(updated_at, ?) WHERE id = ?', [op.agent, op.at, op.id]);
+      // The agent's session id and folder are kept from the first turn; its transcript file follows the latest report.
+      if (op.agentSessionId || op.agentTranscript || op.agentCwd) {
+        run(db, 'UPDATE sessions SET agent_session_id = COALESCE(agent_session_id, ?), agent_transcript = COALESCE(?, agent_transcript), agent_cwd = COALESCE(agent_cwd, ?) WHERE id = ?', [
+          op.agentSessionId ?? null,
+          op.agentTranscript ?? null,
+          op.agentCwd ?? null,
+          op.id,
+        ]);
+      }
       return;
     case 'message':
       insertMessage(db, op);
@@ -123,15 +144,22 @@ export function applyOp(db: Database, op: Op): void {
     }
     case 'importSession': {
       const { session } = op;
-      run(db, 'INSERT OR IGNORE INTO sessions (id, agent, workspace, created_at, updated_at, stale_at, stale_reason) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        session.id,
-        session.agent,
-        session.workspace,
-        session.createdAt,
-        session.updatedAt,
-        session.staleAt,
-        session.staleReason,
-      ]);
+      run(
+        db,
+        'INSERT OR IGNORE INTO sessions (id, agent, workspace, created_at, updated_at, stale_at, stale_reason, agent_session_id, agent_transcript, agent_cwd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          session.id,
+          session.agent,
+          session.workspace,
+          session.createdAt,
+          session.updatedAt,
+          session.staleAt,
+          session.staleReason,
+          session.agentSessionId ?? null,
+          session.agentTranscript ?? null,
+          session.agentCwd ?? null,
+        ],
+      );
       for (const message of op.messages) insertMessage(db, message);
       for (const checkpoint of op.checkpoints) insertCheckpoint(db, checkpoint);
       if (op.fingerprint) run(db, 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [`imported:${session.id}`, op.fingerprint]);
@@ -149,12 +177,13 @@ export function applyOp(db: Database, op: Op): void {
 }
 
 function insertMessage(db: Database, row: MessageRow): void {
-  run(db, 'INSERT OR IGNORE INTO messages (id, session_id, role, text, created_at) VALUES (?, ?, ?, ?, ?)', [
+  run(db, 'INSERT OR IGNORE INTO messages (id, session_id, role, text, created_at, agent_ref) VALUES (?, ?, ?, ?, ?, ?)', [
     row.id,
     row.session,
     row.role,
     row.text,
     row.at,
+    row.agentRef ?? null,
   ]);
 }
 

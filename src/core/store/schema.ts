@@ -45,6 +45,12 @@ export const MIGRATIONS: string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   // 4: restores brought in with an imported session (history from another machine, never undone here).
   `ALTER TABLE restores ADD COLUMN imported INTEGER;`,
+  // 5: what it takes to resume the agent: its own session id, transcript file and folder per
+  // session, and each prompt's anchor in the agent's own history (e.g. Claude Code's promptId).
+  `ALTER TABLE sessions ADD COLUMN agent_session_id TEXT;
+   ALTER TABLE sessions ADD COLUMN agent_transcript TEXT;
+   ALTER TABLE sessions ADD COLUMN agent_cwd TEXT;
+   ALTER TABLE messages ADD COLUMN agent_ref TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

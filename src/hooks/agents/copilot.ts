@@ -25,6 +25,7 @@ export function parseCopilot(payload: Payload, _env: NodeJS.ProcessEnv = {}): Ho
       prompt: requirePrompt(payload, 'prompt'),
       cwd,
       firedAt,
+      transcriptPath: pickString(payload, 'transcript_path', 'transcriptPath'),
     };
   }
   if (event && END.has(event)) {

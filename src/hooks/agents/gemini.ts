@@ -15,7 +15,7 @@ export function parseGemini(payload: Payload, env: NodeJS.ProcessEnv = {}): Hook
   const event = eventName(payload) ?? '';
   const cwd = pickString(payload, 'cwd') ?? (env.GEMINI_PROJECT_DIR || null);
   if (event === 'BeforeAgent') {
-    return { kind: 'begin', agent: 'gemini', event, sessionId: sessionOf(payload, env), prompt: requirePrompt(payload, 'prompt'), cwd };
+    return { kind: 'begin', agent: 'gemini', event, sessionId: sessionOf(payload, env), prompt: requirePrompt(payload, 'prompt'), cwd, transcriptPath: pickString(payload, 'transcript_path') };
   }
   if (event === 'AfterAgent') {
     return {
@@ -24,7 +24,7 @@ export function parseGemini(payload: Payload, env: NodeJS.ProcessEnv = {}): Hook
       event,
       sessionId: sessionOf(payload, env),
       reply: optionalReply(payload, 'prompt_response'),
-      transcriptPath: null,
+      transcriptPath: pickString(payload, 'transcript_path'),
       cwd,
     };
   }

@@ -20,7 +20,17 @@ export function parseOpencode(payload: Payload, _env: NodeJS.ProcessEnv = {}): H
   const cwd = pickString(payload, 'cwd', 'directory');
   const projectDir = worktreeOf(payload);
   if (event === 'chat.message') {
-    return { kind: 'begin', agent: 'opencode', event, sessionId: requireString(payload, 'session id', 'sessionID', 'session_id'), prompt: requirePrompt(payload, 'prompt'), cwd, projectDir };
+    return {
+      kind: 'begin',
+      agent: 'opencode',
+      event,
+      sessionId: requireString(payload, 'session id', 'sessionID', 'session_id'),
+      prompt: requirePrompt(payload, 'prompt'),
+      cwd,
+      projectDir,
+      // The user message's id: opencode forks a session at a message (resume at a turn).
+      agentRef: pickString(payload, 'messageID', 'message_id'),
+    };
   }
   if (event === 'session.idle') {
     return {
@@ -99,7 +109,8 @@ async function lastReply(client, sessionID) {
 
 export const BoocodeCheckpoints = async ({ client, directory, worktree }) => ({
   "chat.message": async (input, output) => {
-    await run({ event: "chat.message", sessionID: input && input.sessionID, prompt: textOf(output && output.parts), cwd: directory, worktree });
+    const messageID = (output && output.message && output.message.id) || (input && input.messageID);
+    await run({ event: "chat.message", sessionID: input && input.sessionID, messageID, prompt: textOf(output && output.parts), cwd: directory, worktree });
   },
   event: async ({ event }) => {
     if (!event || event.type !== "session.idle") return;

@@ -70,4 +70,10 @@ export const claudeCodeDriver: AgentDriver = {
   sessionId(_sandbox, outputs) {
     return sessionIdOf(outputs[0]);
   },
+  resumed(sandbox, plan, prompt) {
+    // `claude --resume <id>` becomes `claude -p --resume <id> PROMPT`; a seeded first message gets the prompt after it.
+    const rest = (plan.argv ?? []).slice(1);
+    const words = plan.seedArg !== undefined ? [`${rest[plan.seedArg - 1]}\n\n${prompt}`] : [...rest, prompt];
+    return { command: claudeBin(sandbox), args: ['-p', ...words, '--output-format', 'json', '--allowedTools', 'Write,Bash'], env: env(sandbox), cwd: plan.cwd };
+  },
 };

@@ -132,6 +132,15 @@ export const codexDriver: AgentDriver = {
     if (!thread) throw new Error(`codex: no thread.started event in turn 0's output:\n${previous[0]?.stdout ?? ''}`);
     return { command: codexBin(sandbox), args: ['exec', 'resume', ...common, thread, prompt], env: { CODEX_HOME: codexHome(sandbox) } };
   },
+  resumed(sandbox, plan, prompt) {
+    // `codex resume <id>` as `codex exec resume <id> PROMPT`; a seeded `codex "<text>"` as `codex exec "<text> PROMPT"`.
+    const common = ['--json', '--dangerously-bypass-approvals-and-sandbox'];
+    const rest = (plan.argv ?? []).slice(1);
+    const env = { CODEX_HOME: codexHome(sandbox) };
+    if (plan.seedArg !== undefined) return { command: codexBin(sandbox), args: ['exec', ...common, `${rest[plan.seedArg - 1]}\n\n${prompt}`], env, cwd: plan.cwd };
+    if (rest[0] === 'resume') return { command: codexBin(sandbox), args: ['exec', 'resume', ...common, rest[1], prompt], env, cwd: plan.cwd };
+    return { command: codexBin(sandbox), args: ['exec', ...common, prompt], env, cwd: plan.cwd };
+  },
   sessionId(_sandbox, outputs) {
     const thread = threadIdOf(outputs[0]);
     if (!thread) throw new Error(`codex: no thread.started event in turn 0's output:\n${outputs[0]?.stdout ?? ''}`);

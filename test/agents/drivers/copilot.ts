@@ -64,4 +64,10 @@ export const copilotDriver: AgentDriver = {
   sessionId(sandbox) {
     return sessionUuid(sandbox);
   },
+  resumed(sandbox, plan, prompt) {
+    // `copilot --resume=<id>` / a seeded `copilot --interactive "<text>"` run with -p.
+    const rest = (plan.argv ?? []).slice(1);
+    const [args, text] = plan.seedArg !== undefined ? [[], `${rest[plan.seedArg - 1]}\n\n${prompt}`] : [rest, prompt];
+    return { command: copilotBin(sandbox), args: ['-p', text, '--allow-all-tools', ...args], cwd: plan.cwd, env: copilotEnv(sandbox, plan.cwd) };
+  },
 };

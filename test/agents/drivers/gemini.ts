@@ -57,4 +57,11 @@ export const geminiDriver: AgentDriver = {
   sessionId(_sandbox, outputs) {
     return sessionIdOf(outputs[0]);
   },
+  resumed(sandbox, plan, prompt) {
+    // `gemini --session-file F` / `--resume <id>` run headless with -p; a seeded first message gets the prompt after it.
+    const rest = (plan.argv ?? []).slice(1);
+    const [args, text] = plan.seedArg !== undefined ? [[], `${rest[plan.seedArg - 1]}\n\n${prompt}`] : [rest, prompt];
+    const turn = geminiDriver.turn(sandbox, text, 0, []);
+    return { ...turn, args: [...args, ...turn.args], cwd: plan.cwd };
+  },
 };

@@ -72,6 +72,14 @@ export const opencodeDriver: AgentDriver = {
     }
     return { command: opencodeBin(sandbox), args, cwd: sandbox.repo, env: { PWD: sandbox.repo }, stdin: prompt };
   },
+  resumed(sandbox, plan, prompt) {
+    // The TUI's `opencode --session <id>` (or `--prompt <seed>`) as `opencode run`, the prompt on stdin.
+    const argv = plan.argv ?? [];
+    const at = argv.indexOf('--session');
+    const session = at >= 0 ? ['--session', argv[at + 1]] : [];
+    const stdin = plan.seedArg !== undefined ? `${argv[plan.seedArg]}\n\n${prompt}` : prompt;
+    return { command: opencodeBin(sandbox), args: ['run', '--model', `${PROVIDER}/${MODEL}`, '--format', 'json', ...session], cwd: plan.cwd, env: { PWD: plan.cwd }, stdin };
+  },
   sessionId(_sandbox, outputs) {
     const session = sessionIdOf(outputs[0]);
     if (!session) throw new Error(`opencode: no sessionID in turn 0's output:\n${outputs[0]?.stdout ?? ''}`);
