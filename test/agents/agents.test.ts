@@ -20,6 +20,8 @@ function describeAgent(driver: AgentDriver): void {
   const pin = pinOf(driver);
   describe(`${driver.agent} ${pin.version} (real CLI against the mock model)`, function () {
     let result: ScenarioResult;
+    /** The session exported after the restore (the agent's own session file with it). */
+    let exported: string | undefined;
     before(async function () {
       result = await runScenario(driver);
     });
@@ -74,6 +76,13 @@ function describeAgent(driver: AgentDriver): void {
       assert.strictEqual(plan.mode, AGENT_CLIS[driver.agent as ResumableAgent].atTurn ? 'resume-at-turn' : 'seeded', plan.note);
       assert.strictEqual(plan.checkpointId, second.id);
       assert.notStrictEqual(plan.agentSessionId, result.sessionId, 'a fork of the agent’s session; the original stays');
+      // Exported now, for the next test: the agent starting again may tidy its own sessions away
+      // (Gemini CLI 0.61's session cleanup sometimes deletes an earlier session's chat file).
+      if (CARRIED_AGENTS.includes(driver.agent)) {
+        exported = path.join(result.sandbox.root, 'session.boocode');
+        const written = boocodeJson<{ agentFile: string | null }>(result.sandbox, ['export', result.sessionId, '-o', exported]);
+        assert.ok(written.agentFile, 'the agent’s session file goes with it');
+      }
       console.log(`      ${driver.agent}: ${plan.note}\n        ${(plan.argv ?? []).join(' ')}`);
       const prompt = `${RESUMED_MARK}: what have we done so far?`;
       const since = Date.now();
@@ -90,9 +99,8 @@ function describeAgent(driver: AgentDriver): void {
     it('resumes on another machine: exported with the agent’s own session file, imported into a clone at another path and HOME', async function () {
       if (!driver.resumed || !CARRIED_AGENTS.includes(driver.agent)) this.skip();
       const { sandbox } = result;
-      const file = path.join(sandbox.root, 'session.boocode');
-      const exported = boocodeJson<{ agentFile: string | null }>(sandbox, ['export', result.sessionId, '-o', file]);
-      assert.ok(exported.agentFile, 'the agent’s session file goes with it');
+      assert.ok(exported, 'exported by the test before');
+      const file = exported;
       // The other machine: another HOME, the repository cloned at another path.
       const home = path.join(sandbox.root, 'other-home');
       const repo = path.join(sandbox.root, 'other', 'clone');
