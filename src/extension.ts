@@ -87,6 +87,7 @@ class Extension extends Disposable {
     // First look at the store after activation, so a slow disk or a big transcript never delays startup.
     setTimeout(() => {
       void statusBar.update();
+      void tree.updateCount();
       if (model.trusted) for (const folder of model.folders) repointHooks(connector, folder.uri.fsPath, log);
       if (model.trusted) void offerInterruptedRestores(flow).catch((error) => log(`Could not check for interrupted restores: ${(error as Error).message}`));
     }, 0);
