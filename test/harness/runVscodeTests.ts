@@ -2,10 +2,13 @@
 // code-server on a free loopback port + headless Chromium, the extension under development loaded from
 // this repository and a fresh git repository opened as the workspace. Exits with the suite's result.
 //
-//   node out/test/harness/runVscodeTests.js [--suite <compiled index.js>] [--name <results folder>] [--timeout <ms>]
+//   [BOOCODE_VSCODE=oldest|newest] node out/test/harness/runVscodeTests.js [--suite <compiled index.js>]
+//       [--name <results folder>] [--timeout <ms>]
 //
-// Logs (server, extension host output, browser console), result.json and, on failure, a screenshot go to
-// test-results/<name>/. With BOOCODE_TEST_COUNTS set, the pass/fail counts are written there too.
+// BOOCODE_VSCODE picks the VS Code (scripts/setup-vscode.js pins them; default the oldest). Logs (server,
+// extension host output, browser console), result.json and, on failure, a screenshot go to
+// test-results/<name>/ (default `vscode`, or `vscode-<version>` for the newest VS Code). With
+// BOOCODE_TEST_COUNTS set, the pass/fail counts are written there too.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as util from 'util';
@@ -14,12 +17,12 @@ import { closeBrowser, launchBrowser, workbenchUrl } from './browser';
 import { CodeServer, startCodeServer } from './codeServer';
 import { TestCounts, writeCounts } from './counts';
 import { onInterrupt } from './interrupt';
-import { assertReady, cliPath, freshResultsDir, repoRoot } from './paths';
+import { assertReady, cliPath, codeServer, freshResultsDir, repoRoot, resultsName } from './paths';
 import { makeGitWorkspace, makeRunDir, removeDir } from './workspace';
 
 // Workbench start-up chatter that shares the log channel with the tests' output: kept in the log file only.
 const WORKBENCH_NOISE =
-  /^(Resolv(ing|ed) connection token|Creating a socket|Ignoring fetching additional builtin|\[Service Worker\]|ChatSessionStore:|Updating additional builtin)/;
+  /^(Resolv(ing|ed) connection token|Creating a socket|Ignoring fetching additional builtin|\[Service Worker\]|ChatSessionStore:|Updating additional builtin|\[(ChatModelSelection|AgentHost[^\]]*|AccountPolicyGate|reconnection-grace-time)\] )/;
 
 interface Options {
   suite: string;
@@ -30,7 +33,7 @@ interface Options {
 function parseArgs(argv: string[]): Options {
   const options: Options = {
     suite: path.join(repoRoot, 'out', 'test', 'vscode', 'index.js'),
-    name: 'vscode',
+    name: resultsName('vscode'),
     timeoutMs: Number(process.env.BOOCODE_VSCODE_TIMEOUT_MS) || 300000,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -82,8 +85,9 @@ async function main(): Promise<number> {
       runDir,
       folder: workspace,
       env: { BOOCODE_TEST_WORKSPACE: workspace, BOOCODE_CLI: cliPath, BOOCODE_TEST_COUNTS: internalCounts },
+      extensionDevelopment: true,
     });
-    console.log(`[vscode-tests] code-server ${server.origin} (pid ${server.pid}), workspace ${workspace}`);
+    console.log(`[vscode-tests] VS Code ${codeServer.vscodeVersion} (code-server ${codeServer.version}) ${server.origin} (pid ${server.pid}), workspace ${workspace}`);
     browser = await launchBrowser(runDir);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('console', (message) => consoleLog.write(`[${message.type()}] ${message.text()}\n`));
