@@ -58,6 +58,7 @@ describe('Reverting a turn in the workbench', function () {
 
   it("shows a turn's own diff and the person's edits between turns as their own entry", async () => {
     await wb.openView('BooCode', 'Checkpoints');
+    await wb.widenSideBar();
     await row('Before: Make the greeting warmer').waitFor({ state: 'visible', timeout: 30000 });
     await row('Your edits between turns: 2 files').click();
     await row('Before: Make the greeting warmer').click();
