@@ -146,14 +146,14 @@ async function openInCodeServer(folder) {
   console.log('');
   say(`VS Code ${paths.vscodeVersion} (code-server ${paths.version}) with BooCode Checkpoints is running at:\n\n    ${url}\n`);
   say('Open it in a browser on this machine; click the BooCode icon in the activity bar. Press Ctrl-C to stop.');
-  const stop = async () => {
-    say('stopping code-server…');
-    await server.stop();
+  // On Ctrl-C the harness (test/harness/interrupt.ts, loaded with codeServer.js) kills code-server's process
+  // group and exits; its callbacks run first, synchronously.
+  const { onInterrupt } = require(path.join(repoRoot, 'out', 'test', 'harness', 'interrupt.js'));
+  onInterrupt(() => {
+    say('stopped code-server');
     fs.rmSync(runDir, { recursive: true, force: true });
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  });
+  void server; // kept running until then
   await new Promise(() => undefined); // until Ctrl-C
 }
 
