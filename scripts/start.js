@@ -2,7 +2,8 @@
 // `npm start`: see the product. Builds (via npm start), prepares a demo workspace in which an "agent"
 // has taken a few turns through the CLI exactly as its hooks would, then opens it in a real VS Code
 // with the extension loaded: the desktop `code` when it is on PATH, otherwise code-server on a
-// loopback URL printed below (kept running until Ctrl-C).
+// loopback URL printed below (kept running until Ctrl-C): the oldest VS Code the tests run on, or the newest
+// with BOOCODE_VSCODE=newest.
 //
 //   node scripts/start.js [--folder DIR] [--no-open] [--code-server]
 'use strict';
@@ -124,9 +125,10 @@ function installInto(extensionsDir) {
 
 async function openInCodeServer(folder) {
   const setup = require(path.join(repoRoot, 'scripts', 'setup-vscode.js'));
-  if (!fs.existsSync(setup.codeServerPaths().marker)) {
-    say('code-server is not installed yet: running scripts/setup-vscode.js (one time, a few minutes)…');
-    const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'setup-vscode.js')], { stdio: 'inherit' });
+  const paths = setup.codeServerPaths(); // the oldest tested VS Code, or the one BOOCODE_VSCODE names
+  if (!fs.existsSync(paths.marker) || (paths.nodeMarker && !fs.existsSync(paths.nodeMarker))) {
+    say(`code-server ${paths.version} is not installed yet: running scripts/setup-vscode.js (one time, a few minutes)…`);
+    const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'setup-vscode.js'), '--vscode', paths.key], { stdio: 'inherit' });
     if (result.status !== 0) throw new Error('setup-vscode.js failed; see its output above');
   }
   const harness = path.join(repoRoot, 'out', 'test', 'harness', 'codeServer.js');
@@ -142,16 +144,16 @@ async function openInCodeServer(folder) {
   });
   const url = `${server.origin}/?folder=${encodeURIComponent(folder)}`;
   console.log('');
-  say(`VS Code (code-server) with BooCode Checkpoints is running at:\n\n    ${url}\n`);
+  say(`VS Code ${paths.vscodeVersion} (code-server ${paths.version}) with BooCode Checkpoints is running at:\n\n    ${url}\n`);
   say('Open it in a browser on this machine; click the BooCode icon in the activity bar. Press Ctrl-C to stop.');
-  const stop = async () => {
-    say('stopping code-server…');
-    await server.stop();
+  // On Ctrl-C the harness (test/harness/interrupt.ts, loaded with codeServer.js) kills code-server's process
+  // group and exits; its callbacks run first, synchronously.
+  const { onInterrupt } = require(path.join(repoRoot, 'out', 'test', 'harness', 'interrupt.js'));
+  onInterrupt(() => {
+    say('stopped code-server');
     fs.rmSync(runDir, { recursive: true, force: true });
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  });
+  void server; // kept running until then
   await new Promise(() => undefined); // until Ctrl-C
 }
 

@@ -88,6 +88,7 @@ class Extension extends Disposable {
     // in Restricted Mode, once the person trusts the workspace (no reload needed: the model rebuilds itself).
     const lookAtStores = () => {
       void statusBar.update();
+      void tree.updateCount();
       if (!model.trusted) return;
       for (const folder of model.folders) repointHooks(connector, folder.uri.fsPath, log);
       void offerInterruptedRestores(flow).catch((error) => log(`Could not check for interrupted restores: ${(error as Error).message}`));

@@ -101,8 +101,11 @@ export class CheckpointTree extends Disposable implements vscode.TreeDataProvide
     void this.updateCount();
   }
 
-  /** "12 checkpoints" next to the view title; also tells the welcome view whether the tree is truly empty. */
-  private async updateCount(): Promise<void> {
+  /**
+   * "12 checkpoints" next to the view title; also tells the welcome view whether the tree is truly empty.
+   * Runs on every change, and once after activation (the model's first change fires before this tree exists).
+   */
+  async updateCount(): Promise<void> {
     const counts = await Promise.all(this.model.folders.map((folder) => folder.list().then((list) => list.length, () => 0)));
     const total = counts.reduce((sum, count) => sum + count, 0);
     this.view.description = total ? countLabel(total, 'checkpoint') : undefined;

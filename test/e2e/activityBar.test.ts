@@ -18,17 +18,20 @@ describe('BooCode in the workbench', function () {
 
   it('opens the Checkpoints view from the activity bar', async () => {
     const sidebar = await wb!.openView('BooCode', 'Checkpoints');
-    await wb!.waitForText(/boocode/i, { within: '.part.sidebar .composite.title' });
+    await wb!.waitForText(/boocode/i, { within: wb!.sel.sideBarTitle });
     assert.ok(await sidebar.isVisible(), 'the side bar is visible');
+    // A folder without checkpoints: once the extension has looked, the view says so and offers the first steps.
+    await wb!.waitForText('No checkpoints yet', { within: wb!.sel.sideBar });
+    await wb!.waitForText('Connect Agent…', { within: wb!.sel.sideBar });
     await wb!.screenshot('checkpoints-view');
   });
 
   it('focuses the Checkpoints view from the command palette', async () => {
     await wb!.runCommand('View: Close Primary Side Bar');
-    await wb!.page.locator('.part.sidebar').waitFor({ state: 'hidden' });
+    await wb!.page.locator(wb!.sel.sideBar).waitFor({ state: 'hidden' });
     await wb!.runCommand('BooCode: Focus on Checkpoints View');
-    await wb!.page.locator('.part.sidebar .pane-header[aria-label="Checkpoints Section"]').waitFor({ state: 'attached' });
-    assert.ok(await wb!.page.locator('.part.sidebar').isVisible(), 'the side bar is visible again');
+    await wb!.page.locator(wb!.sel.viewPaneHeader('Checkpoints')).waitFor({ state: 'attached' });
+    assert.ok(await wb!.page.locator(wb!.sel.sideBar).isVisible(), 'the side bar is visible again');
     await wb!.screenshot('focused-from-palette');
   });
 });

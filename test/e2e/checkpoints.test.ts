@@ -1,6 +1,7 @@
 // UI checks of the finished product on the demo workspace (the one `npm start` opens): the tree with a
 // hover tooltip, the restore confirmation, a diff editor, the status bar while checkpointing, and the
-// Timeline entries. Screenshots go to test-results/e2e/checkpoints-*.png; look at them.
+// Timeline entries. Screenshots go to test-results/e2e/checkpoints-*.png (e2e-<version>/ for the newest VS Code);
+// look at them.
 import * as assert from 'assert';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -31,25 +32,17 @@ describe('BooCode Checkpoints in the workbench', function () {
     fs.rmSync(demo, { recursive: true, force: true });
   });
 
-  const row = (text: string | RegExp) => wb.page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+  const row = (text: string | RegExp) => wb.treeRow(text);
 
   it('shows sessions and checkpoints, with the whole story in a hover', async () => {
     await wb.openView('BooCode', 'Checkpoints');
-    // Widen the side bar as people do when they read a tree (the default 300 px truncates most labels).
-    const sash = wb.page.locator('.monaco-sash.vertical').filter({ has: wb.page.locator('xpath=.') }).first();
-    const box = await wb.page.locator('.part.sidebar').boundingBox();
-    if (box && (await sash.count())) {
-      await wb.page.mouse.move(box.x + box.width + 1, box.y + 300);
-      await wb.page.mouse.down();
-      await wb.page.mouse.move(box.x + box.width + 200, box.y + 300, { steps: 5 });
-      await wb.page.mouse.up();
-    }
+    await wb.widenSideBar();
     await row('Add a --name flag').click(); // the older session starts collapsed
     await row('Before: Make the greeting friendlier').waitFor({ state: 'visible', timeout: 30000 });
     const labels = await wb.treeLabels();
     assert.ok(labels.some((label) => label.startsWith('Before: Add a --name flag')), labels.join(' | '));
     await row('Before: Make the greeting friendlier').hover();
-    const hover = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Before the prompt' }).first();
+    const hover = wb.page.locator(wb.sel.hover).filter({ hasText: 'Before the prompt' }).first();
     await hover.waitFor({ state: 'visible', timeout: 10000 });
     await wb.screenshot('tree-hover');
   });
@@ -58,17 +51,15 @@ describe('BooCode Checkpoints in the workbench', function () {
     await row('Before: Make the greeting friendlier').click();
     await row(/^greet\.js/).waitFor({ state: 'visible', timeout: 10000 });
     await row(/^greet\.js/).click();
-    await wb.page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 15000 });
-    await wb.waitForText(/greet\.js \(Before: Make the greeting/, { within: '.part.editor' });
-    await wb.waitForText('Nice to see you', { within: '.monaco-diff-editor' });
+    await wb.page.locator(wb.sel.diffEditor).first().waitFor({ state: 'visible', timeout: 15000 });
+    await wb.waitForText(/greet\.js \(Before: Make the greeting/, { within: wb.sel.editorArea });
+    await wb.waitForText('Nice to see you', { within: wb.sel.diffEditor });
     await wb.screenshot('diff-editor');
   });
 
   it('asks before restoring, listing what changes and what is deleted', async () => {
-    const target = row('Before: Write tests for greet()');
-    await target.hover();
-    await target.locator('.action-label[aria-label="Restore Checkpoint…"]').click();
-    const dialog = wb.page.locator('.monaco-dialog-box');
+    await wb.clickRowAction(row('Before: Write tests for greet()'), 'Restore Checkpoint…');
+    const dialog = wb.page.locator(wb.sel.dialog);
     await dialog.waitFor({ state: 'visible', timeout: 15000 });
     const text = await dialog.innerText();
     assert.match(text, /will be DELETED/);
@@ -78,33 +69,33 @@ describe('BooCode Checkpoints in the workbench', function () {
   });
 
   it('spins in the status bar while a hook is checkpointing', async () => {
-    const status = wb.page.locator('.part.statusbar [aria-label^="BooCode:"]').first();
+    const status = wb.page.locator(`${wb.sel.statusBar} [aria-label^="BooCode:"]`).first();
     await status.waitFor({ state: 'visible', timeout: 15000 });
     const lock = path.join(demo, '.git', 'boocode', 'git.lock');
     fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), at: Date.now() }));
     const child = spawn(process.execPath, [cliPath, 'turn', 'begin', '--session', 'ui-check', '--prompt', 'Slow turn', '--agent', 'claude-code', '-C', demo], { stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     try {
-      await wb.waitForText('Checkpointing…', { within: '.part.statusbar', timeout: 10000 });
+      await wb.waitForText('Checkpointing…', { within: wb.sel.statusBar, timeout: 10000 });
       await wb.screenshot('status-checkpointing');
     } finally {
       fs.rmSync(lock, { force: true });
     }
     await exited;
-    await wb.page.locator('.part.statusbar .statusbar-item', { hasText: 'Checkpointing…' }).waitFor({ state: 'hidden', timeout: 10000 });
+    await wb.page.locator(wb.sel.statusBarItem, { hasText: 'Checkpointing…' }).waitFor({ state: 'hidden', timeout: 10000 });
   });
 
   it('lists the turns that changed a file in its Timeline', async () => {
     // The open diff shows two checkpoints (no file of the workspace): open the file itself.
     await wb.runCommand('View: Close All Editors');
     await wb.page.keyboard.press('Control+P');
-    const input = wb.page.locator('.quick-input-widget input');
+    const input = wb.page.locator(wb.sel.quickInputBox);
     await input.waitFor({ state: 'visible' });
     await input.fill('src/greet.js');
-    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'greet.js' }).first().waitFor({ state: 'visible' });
+    await wb.page.locator(wb.sel.quickInputRow, { hasText: 'greet.js' }).first().waitFor({ state: 'visible' });
     await wb.page.keyboard.press('Enter');
     await wb.runCommand('Explorer: Focus on Timeline View');
-    const entry = wb.page.locator('.timeline-tree-view .monaco-list-row', { hasText: 'Before: Make the greeting friendlier' }).first();
+    const entry = wb.page.locator(wb.sel.timelineRow, { hasText: 'Before: Make the greeting friendlier' }).first();
     await entry.waitFor({ state: 'visible', timeout: 20000 });
     await wb.screenshot('timeline');
   });
@@ -115,18 +106,17 @@ describe('BooCode Checkpoints in the workbench', function () {
     await wb.runCommand('BooCode: Focus on Checkpoints View');
     const target = row('Before: Write tests for greet()');
     await target.waitFor({ state: 'visible', timeout: 15000 });
-    await target.hover();
-    await target.locator('.action-label[aria-label="Restore Checkpoint…"]').click();
-    const dialog = wb.page.locator('.monaco-dialog-box');
+    await wb.clickRowAction(target, 'Restore Checkpoint…');
+    const dialog = wb.page.locator(wb.sel.dialog);
     await dialog.waitFor({ state: 'visible', timeout: 15000 });
     await dialog.getByRole('button', { name: 'Restore Files and Transcript' }).click();
-    const toast = wb.page.locator('.notification-toast', { hasText: 'Restored' }).first();
+    const toast = wb.page.locator(wb.sel.notification, { hasText: 'Restored' }).first();
     await toast.waitFor({ state: 'visible', timeout: 20000 });
     assert.match(await toast.innerText(), /start a new conversation/, 'the stale agent context is pointed out');
     assert.strictEqual(fs.existsSync(logFile), false, 'the file created after the checkpoint is gone');
     await wb.screenshot('restored-notification');
     await toast.getByRole('button', { name: 'Undo' }).click();
-    await wb.page.locator('.notification-toast', { hasText: 'Undid the restore' }).first().waitFor({ state: 'visible', timeout: 20000 });
+    await wb.page.locator(wb.sel.notification, { hasText: 'Undid the restore' }).first().waitFor({ state: 'visible', timeout: 20000 });
     assert.ok(fs.existsSync(logFile), 'Undo brought it back');
   });
 });

@@ -50,12 +50,12 @@ describe('A multi-root workspace in the workbench', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const row = (text: string | RegExp) => wb.page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+  const row = (text: string | RegExp) => wb.page.locator(wb.sel.treeRow, { hasText: text }).first();
 
   it('labels every root, with its own sessions and checkpoints; an empty root says so', async () => {
     await wb.openView('BooCode', 'Checkpoints');
     // Widen the side bar as people do when they read a tree (the default 300 px truncates most labels).
-    const box = await wb.page.locator('.part.sidebar').boundingBox();
+    const box = await wb.page.locator(wb.sel.sideBar).boundingBox();
     if (box) {
       await wb.page.mouse.move(box.x + box.width + 1, box.y + 300);
       await wb.page.mouse.down();
@@ -78,14 +78,14 @@ describe('A multi-root workspace in the workbench', function () {
 
   it('says in the plain folder\'s hover where its checkpoints are kept', async () => {
     await row(/^notes/).hover();
-    const hover = wb.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Not a git repository' }).first();
+    const hover = wb.page.locator(wb.sel.hover).filter({ hasText: 'Not a git repository' }).first();
     await hover.waitFor({ state: 'visible', timeout: 10000 });
     assert.match(await hover.innerText(), /private repository of its own/);
     await wb.screenshot('plain-folder-hover');
   });
 
   it('counts each root in the status bar', async () => {
-    const status = wb.page.locator('.part.statusbar [aria-label^="BooCode:"]').first();
+    const status = wb.page.locator(`${wb.sel.statusBar} [aria-label^="BooCode:"]`).first();
     await status.waitFor({ state: 'visible', timeout: 15000 });
     assert.match(await status.innerText(), /3/);
   });

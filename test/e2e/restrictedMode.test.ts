@@ -34,14 +34,14 @@ describe('Restricted Mode in the workbench', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const trustButton = () => wb.page.locator('.part.sidebar .monaco-button', { hasText: 'Trust Folder…' }).first();
-  const status = () => wb.page.locator('.part.statusbar [aria-label^="BooCode:"]');
+  const trustButton = () => wb.page.locator(wb.sel.sideBarButton, { hasText: 'Trust Folder…' }).first();
+  const status = () => wb.page.locator(`${wb.sel.statusBar} [aria-label^="BooCode:"]`);
 
   it('shows the trust message with a Trust Folder… button, and no checkpoints or status', async () => {
     await wb.openView('BooCode', 'Checkpoints');
-    await wb.waitForText(/Checkpoints are off in Restricted Mode/, { within: '.part.sidebar' });
+    await wb.waitForText(/Checkpoints are off in Restricted Mode/, { within: wb.sel.sideBar });
     await trustButton().waitFor({ state: 'visible', timeout: 15000 });
-    assert.strictEqual(await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Add a greeting' }).count(), 0, 'no checkpoints shown');
+    assert.strictEqual(await wb.page.locator(wb.sel.treeRow, { hasText: 'Add a greeting' }).count(), 0, 'no checkpoints shown');
     assert.strictEqual(await status().count(), 0, 'no BooCode status bar item');
     await wb.screenshot('untrusted');
   });
@@ -49,11 +49,11 @@ describe('Restricted Mode in the workbench', function () {
   it('lights up the tree and the status bar once Trust is clicked, without a reload', async () => {
     await wb.page.evaluate(() => ((globalThis as unknown as { boocodeSameWindow: boolean }).boocodeSameWindow = true));
     await trustButton().click();
-    const editor = wb.page.locator('.workspace-trust-editor');
+    const editor = wb.page.locator(wb.sel.trustEditor);
     await editor.waitFor({ state: 'visible', timeout: 15000 });
     await wb.screenshot('trust-editor');
-    await editor.locator('.workspace-trust-buttons').getByText('Trust', { exact: true }).click();
-    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Before: Add a greeting' }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await editor.locator(wb.sel.trustEditorButtons).getByText('Trust', { exact: true }).click();
+    await wb.page.locator(wb.sel.treeRow, { hasText: 'Before: Add a greeting' }).first().waitFor({ state: 'visible', timeout: 30000 });
     await status().first().waitFor({ state: 'visible', timeout: 15000 });
     assert.match(await status().first().innerText(), /1/);
     assert.strictEqual(await wb.page.evaluate(() => (globalThis as unknown as { boocodeSameWindow?: boolean }).boocodeSameWindow), true, 'the window did not reload');

@@ -1,6 +1,7 @@
 // UI checks of reverting one turn in the real workbench: the tree showing a turn's own diff and the
 // person's edits between turns as their own entry, the Revert This Turn confirmation, and the result
-// with one conflict. Screenshots go to test-results/e2e/revert-*.png; look at them.
+// with one conflict. Screenshots go to test-results/e2e/revert-*.png (e2e-<version>/ for the newest VS Code);
+// look at them.
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -53,10 +54,11 @@ describe('Reverting a turn in the workbench', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const row = (text: string | RegExp) => wb.page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+  const row = (text: string | RegExp) => wb.treeRow(text);
 
   it("shows a turn's own diff and the person's edits between turns as their own entry", async () => {
     await wb.openView('BooCode', 'Checkpoints');
+    await wb.widenSideBar();
     await row('Before: Make the greeting warmer').waitFor({ state: 'visible', timeout: 30000 });
     await row('Your edits between turns: 2 files').click();
     await row('Before: Make the greeting warmer').click();
@@ -72,17 +74,17 @@ describe('Reverting a turn in the workbench', function () {
   it('reverts the turn: one file goes back, the conflicting one is left as it is and said so', async () => {
     const greetBefore = read('src/greet.js');
     await wb.runCommand('BooCode: Revert This Turn…');
-    const pick = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Make the greeting warmer' }).first();
+    const pick = wb.page.locator(wb.sel.quickInputRow, { hasText: 'Make the greeting warmer' }).first();
     await pick.waitFor({ state: 'visible', timeout: 15000 });
     await pick.click();
-    const dialog = wb.page.locator('.monaco-dialog-box');
+    const dialog = wb.page.locator(wb.sel.dialog);
     await dialog.waitFor({ state: 'visible', timeout: 15000 });
     const text = await dialog.innerText();
     assert.match(text, /src\/style\.css/);
     assert.match(text, /left exactly as they are/);
     await wb.screenshot('confirmation');
     await dialog.getByRole('button', { name: 'Revert Turn' }).click();
-    const toast = wb.page.locator('.notification-toast', { hasText: 'Reverted' }).first();
+    const toast = wb.page.locator(wb.sel.notification, { hasText: 'Reverted' }).first();
     await toast.waitFor({ state: 'visible', timeout: 20000 });
     assert.match(await toast.innerText(), /Not reverted/);
     assert.strictEqual(read('src/style.css'), style, 'the clean file lost the turn’s change');
@@ -90,7 +92,7 @@ describe('Reverting a turn in the workbench', function () {
     await wb.page.waitForTimeout(1500); // the toast fades in; the tree refreshes
     await wb.screenshot('result-with-conflict');
     await toast.getByRole('button', { name: 'Show Conflict' }).click();
-    await wb.waitForText('<<<<<<< your file now', { within: '.part.editor', timeout: 20000 });
+    await wb.waitForText('<<<<<<< your file now', { within: wb.sel.editorArea, timeout: 20000 });
     await wb.screenshot('conflict-document');
   });
 });

@@ -1,5 +1,6 @@
 // UI check: a session Alice pushed and this workspace fetched shows in the Checkpoints tree under
-// "Shared with you", with whose it is. Screenshot: test-results/e2e/shared-tree.png.
+// "Shared with you", with whose it is. Screenshot: test-results/e2e/shared-tree.png (e2e-<version>/ for the
+// newest VS Code).
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -42,21 +43,14 @@ describe('Shared sessions in the workbench', function () {
 
   it('lists fetched sessions in their own section, marked with whose they are', async () => {
     await wb!.openView('BooCode', 'Checkpoints');
-    // Widen the side bar as people do when they read a tree.
-    const box = await wb!.page.locator('.part.sidebar').boundingBox();
-    if (box) {
-      await wb!.page.mouse.move(box.x + box.width + 1, box.y + 300);
-      await wb!.page.mouse.down();
-      await wb!.page.mouse.move(box.x + box.width + 200, box.y + 300, { steps: 5 });
-      await wb!.page.mouse.up();
-    }
-    const row = (text: string | RegExp) => wb!.page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+    await wb!.widenSideBar();
+    const row = (text: string | RegExp) => wb!.treeRow(text);
     await row('Shared with you').waitFor({ state: 'visible', timeout: 30000 });
     const shared = row('Add a --verbose flag');
     await shared.waitFor({ state: 'visible', timeout: 10000 });
     assert.match(await shared.innerText(), /alice/);
     await shared.hover();
-    await wb!.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Shared by alice' }).first().waitFor({ state: 'visible', timeout: 10000 });
+    await wb!.page.locator(wb!.sel.hover).filter({ hasText: 'Shared by alice' }).first().waitFor({ state: 'visible', timeout: 10000 });
     await wb!.screenshot('tree');
   });
 });

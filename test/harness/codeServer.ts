@@ -1,11 +1,13 @@
-// Starts code-server (VS Code 1.100 for the browser) on a free loopback port, isolated in a run folder,
-// in its own process group so that stopping it also stops the extension host and other helpers.
+// Starts code-server (VS Code for the browser, in the version paths.ts selects, on the Node that version needs)
+// on a free loopback port, isolated in a run folder, in its own process group so that stopping it also stops
+// the extension host and other helpers.
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { onInterrupt } from './interrupt';
 import { codeServer, extensionId } from './paths';
+import { vscodeTraits } from './versions';
 
 export interface CodeServerOptions {
   /** Scratch folder for this run (see makeRunDir): config, XDG dirs, user data, extensions, sockets. */
@@ -25,6 +27,8 @@ export interface CodeServerOptions {
    * not trusted and no start-up dialog: Restricted Mode as a person sees it before trusting the folder).
    */
   trust?: 'disabled' | 'untrusted';
+  /** The page will load an extension under development (payload extensionDevelopmentPath / extensionTestsPath). */
+  extensionDevelopment?: boolean;
 }
 
 export interface CodeServer {
@@ -93,6 +97,7 @@ function prepareDirs(options: CodeServerOptions): Record<string, string> {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'update.mode': 'none',
+    ...vscodeTraits.settings,
     ...(options.trust === 'untrusted' ? UNTRUSTED_SETTINGS : {}),
     ...options.settings,
   };
@@ -131,9 +136,10 @@ async function startOnce(options: CodeServerOptions, port: number): Promise<Code
     '--user-data-dir', dirs.userData,
     '--extensions-dir', dirs.extensions,
     '--enable-proposed-api', extensionId,
+    ...(options.extensionDevelopment ? vscodeTraits.extensionDevelopmentArgs : []),
     options.folder,
   ];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(codeServer.node, args, {
     cwd: options.runDir,
     env: env as NodeJS.ProcessEnv,
     detached: true, // own process group

@@ -2,15 +2,17 @@
 // Chromium, the extension under development loaded from this repository and a fresh workspace. Exits
 // with the suites' result. Without --suite or --name it runs every suite in SUITES, one after the other.
 //
-//   node out/test/harness/runVscodeTests.js [--suite <compiled index.js>] [--name <results folder>] [--timeout <ms>]
-//        [--workspace folder|multi-root] [--trust disabled|untrusted]
+//   [BOOCODE_VSCODE=oldest|newest] node out/test/harness/runVscodeTests.js [--suite <compiled index.js>]
+//       [--name <results folder>] [--timeout <ms>] [--workspace folder|multi-root] [--trust disabled|untrusted]
 //
 // --name alone picks one of SUITES (e.g. --name vscode-untrusted). --workspace multi-root opens a
 // .code-workspace of two git repositories and a plain folder; --trust untrusted keeps Workspace Trust on
 // and the workspace untrusted (Restricted Mode).
 //
-// Logs (server, extension host output, browser console), result.json and, on failure, a screenshot go to
-// test-results/<name>/. With BOOCODE_TEST_COUNTS set, the pass/fail counts are written there too.
+// BOOCODE_VSCODE picks the VS Code (scripts/setup-vscode.js pins them; default the oldest). Logs (server,
+// extension host output, browser console), result.json and, on failure, a screenshot go to
+// test-results/<name>/ (default `vscode`, or `vscode-<version>` for the newest VS Code). With
+// BOOCODE_TEST_COUNTS set, the pass/fail counts are written there too.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as util from 'util';
@@ -19,12 +21,12 @@ import { closeBrowser, launchBrowser, workbenchUrl } from './browser';
 import { CodeServer, startCodeServer } from './codeServer';
 import { TestCounts, writeCounts } from './counts';
 import { onInterrupt } from './interrupt';
-import { assertReady, cliPath, freshResultsDir, repoRoot } from './paths';
+import { assertReady, cliPath, codeServer, freshResultsDir, repoRoot, resultsName } from './paths';
 import { makeGitWorkspace, makeMultiRootWorkspace, makeRunDir, removeDir } from './workspace';
 
 // Workbench start-up chatter that shares the log channel with the tests' output: kept in the log file only.
 const WORKBENCH_NOISE =
-  /^(Resolv(ing|ed) connection token|Creating a socket|Ignoring fetching additional builtin|\[Service Worker\]|ChatSessionStore:|Updating additional builtin)/;
+  /^(Resolv(ing|ed) connection token|Creating a socket|Ignoring fetching additional builtin|\[Service Worker\]|ChatSessionStore:|Updating additional builtin|\[(ChatModelSelection|AgentHost[^\]]*|AccountPolicyGate|reconnection-grace-time)\] )/;
 
 interface Options {
   suite: string;
@@ -57,9 +59,10 @@ function parseArgs(argv: string[]): Options[] {
     else throw new Error(`unknown argument ${argv[i]}${value === undefined ? '' : ` ${value}`}`);
     i++;
   }
+  // Results of the newest VS Code go to folders named after its version (test-results/vscode-1.139.1, …).
   const known = SUITES.find((suite) => suite.name === given.name);
-  if (given.suite || (given.name && !known)) return [{ ...SUITES[0], name: 'vscode', timeoutMs, ...given } as Options];
-  return (known ? [known] : SUITES).map((suite) => ({ timeoutMs, ...suite, ...given }));
+  if (given.suite || (given.name && !known)) return [{ ...SUITES[0], timeoutMs, ...given, name: given.name ?? resultsName('vscode') } as Options];
+  return (known ? [known] : SUITES).map((suite) => ({ timeoutMs, ...suite, ...given, name: resultsName(suite.name) }));
 }
 
 async function main(): Promise<number> {
@@ -120,8 +123,9 @@ async function runSuite(options: Options): Promise<{ exitCode: number; counts: T
       folder: workspace,
       trust: options.trust,
       env: { BOOCODE_TEST_WORKSPACE: multiRoot?.roots[0] ?? workspace, BOOCODE_CLI: cliPath, BOOCODE_TEST_COUNTS: internalCounts, ...rootsEnv },
+      extensionDevelopment: true,
     });
-    console.log(`[vscode-tests] code-server ${server.origin} (pid ${server.pid}), workspace ${workspace}`);
+    console.log(`[vscode-tests] VS Code ${codeServer.vscodeVersion} (code-server ${codeServer.version}) ${server.origin} (pid ${server.pid}), workspace ${workspace}`);
     browser = await launchBrowser(runDir);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('console', (message) => consoleLog.write(`[${message.type()}] ${message.text()}\n`));

@@ -6,17 +6,21 @@
 //   afterEach(async function () { await wb?.screenshotIfFailed(this.currentTest); });
 //   after(async () => { await wb?.close(); });
 //   it('shows the view', async () => { await wb.openView('BooCode', 'Checkpoints'); await wb.screenshot('view'); });
+//
+// Runs on the VS Code that BOOCODE_VSCODE selects (default the oldest we support). CSS selectors come from
+// `wb.sel` (test/harness/versions.ts), where each tested version has its own.
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { closeBrowser, launchBrowser, workbenchUrl } from './browser';
 import { CodeServer, startCodeServer } from './codeServer';
 import { onInterrupt } from './interrupt';
-import { assertReady, cliPath, repoRoot, resultsRoot } from './paths';
+import { assertReady, cliPath, repoRoot, resultsName, resultsRoot } from './paths';
+import { selectors, WorkbenchSelectors } from './versions';
 import { makeGitWorkspace, makeRunDir, removeDir } from './workspace';
 
 export interface WorkbenchOptions {
-  /** Names the test-results/e2e/<name>-*.png screenshots and logs. Default 'workbench'. */
+  /** Names the test-results/e2e[-<version>]/<name>-*.png screenshots and logs. Default 'workbench'. */
   name?: string;
   /** Folder (or `.code-workspace` file) to open. Default: a fresh git repository (one commit) in the run folder. */
   folder?: string;
@@ -34,9 +38,13 @@ export interface WorkbenchOptions {
   trust?: 'disabled' | 'untrusted';
 }
 
-export const e2eResultsDir = path.join(resultsRoot, 'e2e');
+/** test-results/e2e for the oldest VS Code, test-results/e2e-<version> (e.g. e2e-1.139.1) for the newest. */
+export const e2eResultsDir = path.join(resultsRoot, resultsName('e2e'));
 
 export class Workbench {
+  /** The workbench's CSS selectors for this VS Code version. */
+  readonly sel: WorkbenchSelectors = selectors;
+
   constructor(
     readonly page: Page,
     readonly folder: string,
@@ -49,9 +57,9 @@ export class Workbench {
 
   /** Clicks the activity-bar container (unless its view is already showing) and waits for the view. */
   async openView(containerTitle = 'BooCode', viewName = 'Checkpoints', timeout = 30000): Promise<Locator> {
-    const header = this.page.locator(`.part.sidebar .pane-header[aria-label="${viewName} Section"]`);
+    const header = this.page.locator(this.sel.viewPaneHeader(viewName));
     if (!(await header.count())) {
-      const icon = this.page.locator(`.part.activitybar a.action-label[aria-label^="${containerTitle}"]`);
+      const icon = this.page.locator(this.sel.activityBarItem(containerTitle));
       await icon.waitFor({ state: 'visible', timeout });
       await icon.click();
     }
@@ -59,36 +67,64 @@ export class Workbench {
     await header.waitFor({ state: 'attached', timeout });
     // Best effort: let the view's progress bar (extension activating, first load) finish.
     await this.page
-      .locator('.part.sidebar .monaco-progress-container.active')
+      .locator(this.sel.sideBarProgress)
       .waitFor({ state: 'hidden', timeout: 5000 })
       .catch(() => undefined);
-    return this.page.locator('.part.sidebar');
+    return this.page.locator(this.sel.sideBar);
+  }
+
+  /** Drags the edge of the side bar `px` to the right, as people do to read a tree (300 px truncates most labels). */
+  async widenSideBar(px = 200): Promise<void> {
+    const box = await this.page.locator(this.sel.sideBar).boundingBox();
+    if (!box) return;
+    await this.page.mouse.move(box.x + box.width + 1, box.y + 300);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + box.width + px, box.y + 300, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
+  /** A row of the side bar's trees that contains `text`. */
+  treeRow(text: string | RegExp): Locator {
+    return this.page.locator(this.sel.treeRow, { hasText: text }).first();
+  }
+
+  /**
+   * Clicks the inline action `title` of `row` (shown while the pointer is over the row), then moves the pointer
+   * off the row, as a person does on the way to what the action opens, and waits for the row's tooltip to
+   * close (1.139 shows it over a modal dialog that opens meanwhile).
+   */
+  async clickRowAction(row: Locator, title: string): Promise<void> {
+    await row.hover();
+    await row.locator(this.sel.action(title)).click();
+    const box = await this.page.locator(this.sel.editorArea).boundingBox();
+    if (box) await this.page.mouse.move(box.x + box.width / 2, box.y + box.height - 20, { steps: 3 });
+    await this.page.locator(this.sel.hover).filter({ visible: true }).first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
   }
 
   /** Runs a command by its palette title (e.g. 'BooCode: Create Checkpoint…') via F1. */
   async runCommand(title: string, timeout = 15000): Promise<void> {
-    const input = this.page.locator('.quick-input-widget input');
+    const input = this.page.locator(this.sel.quickInputBox);
     await this.page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout });
     await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    const row = this.page.locator(this.sel.quickInputRow, { hasText: title }).first();
     await row.waitFor({ state: 'visible', timeout });
     await this.page.keyboard.press('Enter');
   }
 
   /** Waits until `text` is visible inside `within` (a CSS selector; default the whole workbench). */
   async waitForText(text: string | RegExp, options: { within?: string; timeout?: number } = {}): Promise<Locator> {
-    const locator = this.page.locator(options.within ?? '.monaco-workbench').getByText(text).first();
+    const locator = this.page.locator(options.within ?? this.sel.workbench).getByText(text).first();
     await locator.waitFor({ state: 'visible', timeout: options.timeout ?? 30000 });
     return locator;
   }
 
   /** Labels of the rows in the side bar's trees (e.g. checkpoints), top to bottom. */
   async treeLabels(): Promise<string[]> {
-    return this.page.locator('.part.sidebar .monaco-list-row .label-name').allInnerTexts();
+    return this.page.locator(this.sel.treeRowLabel).allInnerTexts();
   }
 
-  /** Saves test-results/e2e/<name>-<label>.png and returns its path. */
+  /** Saves <e2eResultsDir>/<name>-<label>.png and returns its path. */
   async screenshot(label: string): Promise<string> {
     fs.mkdirSync(e2eResultsDir, { recursive: true });
     const file = path.join(e2eResultsDir, `${this.name}-${label.replace(/[^\w.-]+/g, '_')}.png`);
@@ -156,6 +192,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
       settings: options.settings,
       trust: options.trust,
       env: { BOOCODE_TEST_WORKSPACE: folder, BOOCODE_CLI: cliPath, ...options.env },
+      extensionDevelopment: mode === 'development',
     });
     browser = await launchBrowser(runDir);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -165,7 +202,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
       extensionDevelopmentPath: mode === 'development' ? repoRoot : undefined,
     });
     await page.goto(url);
-    await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
+    await page.locator(selectors.activityBar).waitFor({ state: 'visible', timeout: 60000 });
     return new Workbench(page, folder, name, server, browser, runDir, forgetInterrupt);
   } catch (error) {
     await closeBrowser(browser);
