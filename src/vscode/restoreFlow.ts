@@ -138,7 +138,8 @@ export async function restoreCheckpoint(
   const resume = checkpoint.sessionId && checkpoint.kind === 'turn' && outcome.mode !== 'files' && agentCli(checkpoint.agent) ? resumeTitle(checkpoint.agent) : undefined;
   void deps.prompter.notify(severity, message, CHOICE.undo, ...(resume ? [resume] : [])).then((action) => {
     if (action === CHOICE.undo) void vscode.commands.executeCommand('boocode.undoRestore', folder.uri);
-    if (action === resume) void vscode.commands.executeCommand('boocode.resumeAgent', { kind: 'checkpoint', folder, checkpoint });
+    // A dismissed notification answers undefined, as `resume` is when there is nothing to resume.
+    if (resume && action === resume) void vscode.commands.executeCommand('boocode.resumeAgent', { kind: 'checkpoint', folder, checkpoint });
   });
   return outcome;
 }

@@ -40,7 +40,7 @@ export async function resumeAgent(deps: ResumeDependencies, folder: FolderModel,
       });
       return plan;
     }
-    const options: vscode.TerminalOptions = { name: `${label} (resumed)`, shellPath: program, shellArgs: plan.argv.slice(1), cwd: plan.cwd, env: plan.env };
+    const options: vscode.TerminalOptions = { name: `${label} (resumed)`, shellPath: program, shellArgs: plan.argv.slice(1), cwd: vscode.Uri.file(plan.cwd), env: plan.env };
     (deps.openTerminal ?? ((terminal) => vscode.window.createTerminal(terminal).show()))(options);
   }
   void deps.prompter.notify(plan.mode === 'seeded' ? 'warning' : 'info', plan.note, ...actions).then(async (action) => {

@@ -46,7 +46,7 @@ describe('Resume the agent here', function () {
     const terminal = await opened;
     const options = terminal.creationOptions as vscode.TerminalOptions;
     assert.strictEqual(options.shellPath, path.join(bin, 'claude'));
-    assert.strictEqual(options.cwd, workspaceDir());
+    assert.strictEqual((options.cwd as vscode.Uri).fsPath, workspaceDir(), 'the cwd is a Uri (remote-safe)');
     // Claude Code's own session is not on this machine (the CLI stood in for it): a new conversation
     // starts with our transcript up to the restored turn as its first message, and the note says so.
     const [seed] = options.shellArgs as string[];
