@@ -8,6 +8,7 @@ import { TreeWriter } from '../../src/core/capture/treeWriter';
 import { Git } from '../../src/core/git';
 import { readLooseObject } from '../../src/core/looseObjects';
 import { RawPath } from '../../src/core/rawPath';
+import { openCheckpoints } from '../../src/core/service';
 import { cleanupTemps, git, tempDir } from './helpers';
 
 /** A small deterministic random source, so a failure can be replayed. */
@@ -107,5 +108,31 @@ describe('checkpoint objects written from Node', () => {
     const result = writeLooseCommit(objects, { base: base.tree, deletions: [], puts: [{ path: 'deep/er/other' as RawPath, mode: '100644', content: Buffer.from('new') }], message: 'm\n', parent: base.commit, time: 2 });
     assert.strictEqual(result, null);
     assert.strictEqual(count(), before, 'no object may be written when the writer gives up');
+  });
+});
+
+describe('checkpoints on a packed history', () => {
+  after(cleanupTemps);
+
+  it('fall back to fast-import when the trees to edit are packed, remember it for that base, and capture the same bytes', async () => {
+    const root = tempDir();
+    git(root, 'init', '-q');
+    for (let i = 0; i < 5; i++) fs.mkdirSync(path.join(root, `pkg${i}`, 'src'), { recursive: true });
+    for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(root, `pkg${i}`, 'src', 'index.ts'), `export const n = ${i};\n`);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'packed history');
+    git(root, 'gc', '-q');
+    const store = await openCheckpoints(root, { onNotice: () => undefined });
+    await store.createCheckpoint();
+    const state = () => JSON.parse(fs.readFileSync(path.join(root, '.git', 'boocode', 'index.state'), 'utf8'));
+    fs.writeFileSync(path.join(root, 'pkg3', 'src', 'index.ts'), 'export const n = 33;\n');
+    const first = await store.createCheckpoint();
+    assert.strictEqual(git(root, 'show', `${first.commit}:pkg3/src/index.ts`), 'export const n = 33;');
+    assert.ok(state().packedBase, 'the packed base is remembered');
+    fs.writeFileSync(path.join(root, 'pkg3', 'src', 'index.ts'), 'export const n = 333;\n');
+    const second = await store.createCheckpoint();
+    assert.strictEqual(git(root, 'show', `${second.commit}:pkg3/src/index.ts`), 'export const n = 333;');
+    assert.strictEqual(git(root, 'show', `${second.commit}:pkg1/src/index.ts`), 'export const n = 1;');
+    store.close();
   });
 });

@@ -96,7 +96,7 @@ async function captureOnce(ctx: CaptureContext, request: CaptureRequest): Promis
   // When fast-import will likely be needed (no previous tree to build on, or objects git must
   // write itself), it starts now, so its start-up overlaps the status pass.
   const writer = new TreeWriter(git, repo.dir);
-  if (!state.tree || !looseWritable(repo)) writer.warm();
+  if (!state.tree || !looseWritable(repo) || state.packedBase === state.tree) writer.warm();
   try {
     return await captureWith(ctx, request, state, git, writer);
   } catch (error) {
@@ -215,14 +215,17 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
   if (catchUp) writePrivateFile(catchUpFile(ws.stateDir), joinRaw([...deletions, ...puts.map((put) => put.path)]));
   const indexUpdate = skipIndex ? Promise.resolve(true) : updateIndex(git, puts, [...deletions], forced);
   let written: { commit: string; tree: string };
+  let packedBase = state.packedBase ?? null;
   try {
     const message = await request.message(skipped, recorded);
     const time = Math.floor(Date.now() / 1000);
     // A few changed files: written from here as loose objects, as fast-import would write them.
-    const loose =
-      looseWritable(repo) && puts.length + deletions.size <= LOOSE_MAX_CHANGES && puts.reduce((sum, put) => sum + put.content.length, 0) <= DEFER_MAX_BYTES
-        ? writeLooseCommit(repo.objectsDir, { base, deletions: [...deletions], puts, message, parent: request.parent, time })
-        : null;
+    const tryLoose =
+      looseWritable(repo) && state.packedBase !== base && puts.length + deletions.size <= LOOSE_MAX_CHANGES && puts.reduce((sum, put) => sum + put.content.length, 0) <= DEFER_MAX_BYTES;
+    const loose = tryLoose ? writeLooseCommit(repo.objectsDir, { base, deletions: [...deletions], puts, message, parent: request.parent, time }) : null;
+    // A base whose trees on these paths are packed (a cloned history, or after git gc) stays so: the
+    // next capture on it starts fast-import at once, overlapping the status pass.
+    if (tryLoose && !loose) packedBase = base;
     traceMark(loose ? 'written from Node' : 'written by fast-import');
     if (loose) {
       writer.abort();
@@ -263,6 +266,7 @@ async function captureWith(ctx: CaptureContext, request: CaptureRequest, state: 
     modes: encodeModes(modes),
     rehash: [],
     racy: stillRacy(racy, recheck, puts),
+    packedBase,
     ...startSweepIfDue(ctx, state, catchUpId),
   });
   return { commit: written.commit, tree: written.tree, skipped, modes: recorded };

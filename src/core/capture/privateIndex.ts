@@ -45,6 +45,8 @@ export interface IndexState {
   racy?: [RawPath, string][];
   /** Our index file as we last left it: if it changed behind our back, its checksum is verified. */
   indexStamp?: string;
+  /** A base tree some of whose trees are packed: captures on it go to fast-import straight away (see looseCommit.ts). */
+  packedBase?: string | null;
 }
 
 /** `ignoreKey` of an index just copied from the user's: no sweep is needed until the rules or the user's index change. */
