@@ -17,6 +17,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ResumeCut } from '../types';
+import { parseJsonLine } from './jsonLines';
 
 export function claudeConfigDir(env: NodeJS.ProcessEnv): string {
   return env.CLAUDE_CONFIG_DIR || path.join(env.HOME || os.homedir(), '.claude');
@@ -71,14 +72,7 @@ export function findClaudeSession(sessionId: string, recorded: string | null, cw
 
 type Entry = Record<string, any>;
 
-function parse(line: string): Entry | null {
-  try {
-    const value = JSON.parse(line);
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
+const parse = parseJsonLine;
 
 /** The prompt text of an entry that is a person's prompt (not a tool result, meta or sidechain line), else null. */
 export function claudePromptText(entry: Entry): string | null {

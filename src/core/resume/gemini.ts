@@ -12,17 +12,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ResumeCut } from '../types';
+import { parseJsonLine } from './jsonLines';
 
 type Record_ = Record<string, any>;
 
-function parse(line: string): Record_ | null {
-  try {
-    const value = JSON.parse(line);
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
+const parse = parseJsonLine;
 
 /** The text a person typed in a user record (tool results come back as user records too: not prompts). */
 function promptText(record: Record_): string | null {
