@@ -137,6 +137,7 @@ async function main(): Promise<void> {
   const hook: number[] = [];
   const hookPayload = (i: number) => JSON.stringify({ session_id: 'bench-hook', transcript_path: null, cwd: root, hook_event_name: 'UserPromptSubmit', prompt: `bench prompt ${i}` });
   const hookEnd: number[] = [];
+  const hookEndScript: number[] = [];
   const bareNode: number[] = [];
   const hookEndPayload = (i: number) => JSON.stringify({ session_id: 'bench-hook', transcript_path: null, cwd: root, hook_event_name: 'Stop', last_assistant_message: `bench reply ${i}` });
   const hookAvailable = spawnSync(process.execPath, [CLI, 'hook', 'claude-code'], { cwd: root, input: '{}', env }).status === 0;
@@ -165,6 +166,9 @@ async function main(): Promise<void> {
       hook.push(timeMs(process.execPath, [CLI, 'hook', 'claude-code'], root, hookPayload(run)));
       // The turn's end: handed to a detached follow-up, which is let finish before the next measurement.
       hookEnd.push(timeMs(process.execPath, [CLI, 'hook', 'claude-code'], root, hookEndPayload(run)));
+      spawnSync('sleep', ['0.5']);
+      // The same, as an install writes it: through /bin/sh and the turn-end script.
+      hookEndScript.push(timeMs('/bin/sh', [path.join(path.dirname(CLI), 'turn-end.sh'), process.execPath, CLI, 'hook', 'claude-code'], root, hookEndPayload(run)));
       spawnSync('sleep', ['0.5']);
       bareNode.push(timeMs(process.execPath, ['-e', '0'], root));
     }
@@ -202,6 +206,7 @@ async function main(): Promise<void> {
   if (hook.length) rows.push({ name: 'hook claude-code UserPromptSubmit (process)', ms: median(hook), ratio: median(hook) / statusMs, target: 2 });
   if (bareNode.length) rows.push({ name: 'node -e 0 (the floor of any Node process)', ms: median(bareNode), ratio: median(bareNode) / statusMs, target: null });
   if (hookEnd.length) rows.push({ name: 'hook claude-code Stop (process, hands over)', ms: median(hookEnd), ratio: median(hookEnd) / statusMs, target: null });
+  if (hookEndScript.length) rows.push({ name: 'hook Stop as installed (sh turn-end.sh)', ms: median(hookEndScript), ratio: median(hookEndScript) / statusMs, target: null });
 
   console.log(`\nBenchmark: ${FILES} tracked files, median of ${RUNS} runs, node ${process.version}, ${os.cpus().length} cores\n`);
   console.log('what'.padEnd(46) + 'median ms'.padStart(11) + 'ratio'.padStart(8) + 'target'.padStart(8));

@@ -8,7 +8,12 @@ import Module = require('module');
 import * as path from 'path';
 import * as vm from 'vm';
 
-export function requireWithCodeCache(file: string): unknown {
+/**
+ * `writeCache: false` leaves a missing cache for a later run to write: the cache holds what the
+ * run that wrote it compiled, so it is written by the run whose speed matters (a turn's begin,
+ * not the follow-up that records the turn's end after the agent has gone on).
+ */
+export function requireWithCodeCache(file: string, options: { writeCache?: boolean } = {}): unknown {
   const cacheFile = path.join(path.dirname(file), `.${path.basename(file)}.${process.version}-${process.arch}.codecache`);
   const source = fs.readFileSync(file, 'utf8').replace(/^#!.*/, '');
   let cachedData: Buffer | undefined;
@@ -24,7 +29,7 @@ export function requireWithCodeCache(file: string): unknown {
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
   mod.loaded = true;
-  if (cachedData === undefined || script.cachedDataRejected) {
+  if ((cachedData === undefined || script.cachedDataRejected) && options.writeCache !== false) {
     // Written at exit, when the functions this run used have been compiled too.
     process.once('exit', () => {
       const temporary = `${cacheFile}.${process.pid}`;

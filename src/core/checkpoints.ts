@@ -131,8 +131,11 @@ class CheckpointService implements Checkpoints {
         (error: unknown) => `The prompt was not recorded in the transcript: ${describeError(error)}`,
       );
     // Listed while the files are captured (a read, no lock): a turn of this session still open was
-    // interrupted, and this checkpoint is where it ended; retention uses the list afterwards.
-    const existing = this.engine.list().catch(() => [] as CheckpointMeta[]);
+    // interrupted, and this checkpoint is where it ended; retention uses the list afterwards. The
+    // list reads refs and commits synchronously, so it starts only once the capture waits on git.
+    const existing = new Promise((resolve) => setImmediate(resolve))
+      .then(() => this.engine.list())
+      .catch(() => [] as CheckpointMeta[]);
     let transcriptWarning: string | null = null;
     try {
       const checkpoint = await this.engine.create({
@@ -177,8 +180,7 @@ class CheckpointService implements Checkpoints {
     const messageId = newMessageId();
     const at = input.at ?? Date.now();
     const prompt = input.prompt ? clip(input.prompt) : null;
-    const lastPrompt = prompt ? [...(await this.transcript(sessionId).catch(() => []))].reverse().find((m) => m.role === 'user') : undefined;
-    const missingPrompt = prompt !== null && lastPrompt?.text !== prompt;
+    const missingPrompt = prompt !== null && (await this.lastPrompt(sessionId).catch(() => null)) !== prompt;
     await this.store.append([
       { op: 'session', id: sessionId, agent: input.agent ?? null, workspace: this.root, at, ...agentFields(sessionId, input) },
       // A millisecond earlier, so that it sorts before its reply.
@@ -308,6 +310,15 @@ class CheckpointService implements Checkpoints {
         staleAt: stale === null ? null : Number(stale),
       }));
     });
+  }
+
+  /** The session's last prompt recorded at or before `upTo`; null when there is none. */
+  async lastPrompt(sessionId: string, upTo = Number.POSITIVE_INFINITY): Promise<string | null> {
+    assertSessionId(sessionId);
+    const journaled = this.store.latestJournaledMessage(sessionId, 'user', upTo);
+    if (journaled) return journaled.text;
+    const messages = (await this.transcript(sessionId)).filter((message) => message.createdAt <= upTo);
+    return [...messages].reverse().find((message) => message.role === 'user')?.text ?? null;
   }
 
   async transcript(sessionId: string): Promise<Message[]> {

@@ -92,6 +92,8 @@ export interface Checkpoints {
   get(id: string): Promise<CheckpointInfo>;
   sessions(): Promise<SessionInfo[]>;
   transcript(sessionId: string): Promise<Message[]>;
+  /** The session's last prompt recorded at or before `upTo` (cheap: hooks ask it after every turn); null when none. */
+  lastPrompt(sessionId: string, upTo?: number): Promise<string | null>;
   /** Files changed from checkpoint `id` to checkpoint `to`, or to the current files when `to` is omitted. */
   diff(id: string, to?: string): Promise<FileChange[]>;
   /** A file's bytes at a checkpoint; throws a BooError when the file is not in it. */

@@ -33,6 +33,36 @@ export function hookCommandLine(cliCommand: string[], agent: AgentName, workspac
   return [...words, 'hook', agent, ...(workspace ? ['-C', shellQuote(workspace)] : [])].join(' ');
 }
 
+/** The script (beside dist/cli.js) that hands a turn's end over from the agent's shell. */
+export const TURN_END_SCRIPT = 'turn-end.sh';
+
+/** The turn's-end script of the installation a cli command runs, when it has one. */
+function turnEndScriptOf(cliCommand: string[]): string | null {
+  const { argv } = splitEnv(cliCommand);
+  // `node …/dist/cli.js`, VS Code's runtime with its cli.js, or the `boocode` an npm install links to cli.js.
+  const cli = [...argv].reverse().find((word) => path.isAbsolute(word) && word.endsWith('cli.js')) ?? (argv.length === 1 && path.isAbsolute(argv[0]) ? realOrNull(argv[0]) : null);
+  if (!cli) return null;
+  const script = path.join(path.dirname(cli), TURN_END_SCRIPT);
+  return fs.existsSync(script) ? script : null;
+}
+
+/**
+ * The command line for a turn's end: the same hook through `/bin/sh turn-end.sh`, which returns at
+ * once and leaves the payload (still in its pipe) to a detached follow-up, so the agent does not
+ * wait for a Node process to start. `answer` is what the agent needs on stdout for the event.
+ * Null where it cannot be used (no script beside the CLI, a portable `boocode` command, Windows):
+ * the plain hook command then hands the turn's end over itself.
+ */
+export function turnEndCommandLine(cliCommand: string[], agent: AgentName, workspace: string | null, answer: string): string | null {
+  if (process.platform === 'win32') return null;
+  const script = turnEndScriptOf(cliCommand);
+  if (!script) return null;
+  const { env, argv } = splitEnv(cliCommand);
+  const assignments = Object.entries(env).map(([name, value]) => `${name}=${shellQuote(value)}`);
+  const answerWords = answer ? ['--answer', shellQuote(answer)] : [];
+  return [...assignments, '/bin/sh', shellQuote(script), ...answerWords, hookCommandLine(argv, agent, workspace)].join(' ');
+}
+
 /** Splits a cli command into environment assignments and the program with its arguments. */
 export function splitEnv(cliCommand: string[]): { env: Record<string, string>; argv: string[] } {
   const env: Record<string, string> = {};

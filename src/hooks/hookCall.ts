@@ -13,7 +13,7 @@ import { homeOf } from './spec';
 /** The argument that makes a hook process the follow-up that records a turn's end (and waits for a late reply). */
 export const FOLLOW_UP_FLAG = '--follow-up';
 /** When the agent reported the turn's end (unix ms): the follow-up records the reply at that time. */
-const ENDED_AT_FLAG = '--ended-at';
+export const ENDED_AT_FLAG = '--ended-at';
 /** Set to 1, the hook returns only once its follow-up has recorded the turn's end. */
 export const WAIT_FOR_FOLLOW_UP_ENV = 'BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP';
 /** Payloads larger than this are recorded in the hook's own process rather than handed over. */

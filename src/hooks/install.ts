@@ -7,7 +7,7 @@ import { BooError } from '../core/errors';
 import { lastHookProblem } from './hookLog';
 import { AGENT_SPECS } from './agents';
 import { OPENCODE_MARKER } from './agents/opencode';
-import { commandTargetMissing, findOnPath, hookCommandLine, isOurCommand, resolveCliCommand } from './command';
+import { commandTargetMissing, findOnPath, hookCommandLine, isOurCommand, resolveCliCommand, TURN_END_SCRIPT, turnEndCommandLine } from './command';
 import { excludeFromGit, isExcludedByUs, isTracked, repoOf, stopExcluding } from './gitExclude';
 import { addHooks, isEmptyConfig, ourEvents, removeHooks } from './jsonHooks';
 import { AGENTS, AgentName, isAgentName } from './payload';
@@ -162,7 +162,8 @@ export function installHooks(agent: AgentName, options: InstallOptions): Install
     }
     after = spec.config.render(target.argv, target.workspace);
   } else {
-    after = addHooks(before, file, spec.config, spec.config.handlers(command), isOursFor(agent));
+    const endCommand = (event: string) => turnEndCommandLine(target.argv, agent, target.workspace, spec.stdout?.(event).trim() ?? '') ?? command;
+    after = addHooks(before, file, spec.config, spec.config.handlers(command, endCommand), isOursFor(agent));
   }
   const changed = after !== before;
   if (changed) writeAtomic(file, after);
@@ -255,8 +256,10 @@ export function hooksStatus(options: { workspace: string; env?: NodeJS.ProcessEn
         try {
           const events = ourEvents(text, file, spec.config as JsonHookFormat, isOursFor(agent));
           if (events.length > 0) {
-            const command = events[0].command;
-            status.configs.push({ scope, file, events: events.map((e) => e.event), command, stale: commandTargetMissing(command), blockers: blockersOf(scope, file) });
+            // The command a turn's begin runs (a turn's end runs it through the turn-end script).
+            const command = (events.find((e) => e.command && !e.command.includes(TURN_END_SCRIPT)) ?? events[0]).command;
+            const stale = events.some((e) => commandTargetMissing(e.command));
+            status.configs.push({ scope, file, events: events.map((e) => e.event), command, stale, blockers: blockersOf(scope, file) });
           }
         } catch (error) {
           status.problems.push((error as Error).message);

@@ -229,11 +229,10 @@ async function replyFromTranscriptFile(checkpoints: OpenCheckpoints, sessionId: 
   const turn = lastTurnFromTranscript(file);
   if (!turn) return { reply: null, pending: `the transcript ${file} cannot be read` };
   // What was recorded up to the turn's end (a next turn may have begun since).
-  const messages = (await checkpoints.transcript(sessionId).catch(() => [])).filter((message) => message.createdAt <= endedAt);
-  const lastPrompt = [...messages].reverse().find((message) => message.role === 'user');
-  if (lastPrompt && turn.prompt !== null && !sameText(lastPrompt.text, capText(turn.prompt))) {
+  const lastPrompt = await checkpoints.lastPrompt(sessionId, endedAt).catch(() => null);
+  if (lastPrompt !== null && turn.prompt !== null && !sameText(lastPrompt, capText(turn.prompt))) {
     return { reply: null, pending: `the transcript ${file} does not end with the prompt recorded last (not written yet?)` };
   }
-  if (turn.reply === null) return { reply: null, pending: lastPrompt ? `the transcript ${file} has no reply after the prompt` : null };
+  if (turn.reply === null) return { reply: null, pending: lastPrompt !== null ? `the transcript ${file} has no reply after the prompt` : null };
   return { reply: capText(turn.reply), pending: null };
 }

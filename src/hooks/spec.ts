@@ -17,8 +17,11 @@ export interface JsonHookFormat {
   format: 'json';
   /** nested: `hooks.Event: [{hooks: [handler]}]` (Claude Code style); flat: `hooks.Event: [handler]`. */
   layout: 'nested' | 'flat';
-  /** Event name → the handler we add, for a given shell command line. */
-  handlers(command: string): Record<string, Record<string, unknown>>;
+  /**
+   * Event name → the handler we add, for a given shell command line; a turn's end events run
+   * `endCommand(event)` (the same hook, handed over without the agent waiting for Node).
+   */
+  handlers(command: string, endCommand: (event: string) => string): Record<string, Record<string, unknown>>;
   /** Top-level keys a file we create starts with (e.g. `version: 1`). */
   newFileRoot?: Record<string, unknown>;
   /** The agent reads comments in this file. */

@@ -204,9 +204,10 @@ async function settledTranscript(sandbox: Sandbox, sessionId: string): Promise<M
 }
 
 /** Installs our hooks, runs every scripted turn, and reads back what we recorded. */
-export async function runScenario(driver: AgentDriver, options: { hooks?: boolean; turns?: number; pauseMs?: number } = {}): Promise<ScenarioResult> {
+export async function runScenario(driver: AgentDriver, options: { hooks?: boolean; turns?: number; pauseMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ScenarioResult> {
   const server = await startMockServer([driver.protocol], SCRIPT);
   const sandbox = await makeSandbox(driver, server);
+  Object.assign(sandbox.env, options.env);
   const install = options.hooks === false ? { status: 0, stdout: '', stderr: '' } : boocode(sandbox, ['hooks', 'install', driver.agent, ...(driver.installArgs ?? [])]);
   await driver.prepare(sandbox);
   const turns: TimedTurn[] = [];

@@ -29,6 +29,25 @@ describe('boocode entry (dist/cli.js)', function () {
     assert.equal(failed.stderr.trim().split('\n').length, 1, failed.stderr);
   });
 
+  it("leaves the hook bundle's code cache to a turn's begin, not the follow-up, and logs each hook process when asked", () => {
+    const root = makeRepo();
+    const dist = tempDir('boocode-dist-');
+    for (const file of ['cli.js', 'hook.js', 'sql-wasm.wasm']) fs.copyFileSync(path.join(path.dirname(CLI), file), path.join(dist, file));
+    const timings = path.join(tempDir('boocode-timings-'), 'hooks.jsonl');
+    const env = { ...process.env, BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP: '1', BOOCODE_HOOK_TIMINGS: timings };
+    const hook = (payload: object) => spawnSync(process.execPath, [path.join(dist, 'cli.js'), 'hook', 'codex', '-C', root], { input: JSON.stringify(payload), encoding: 'utf8', env });
+    const hookCache = () => fs.readdirSync(dist).filter((name) => name.startsWith('.hook.js.') && name.endsWith('.codecache'));
+    const stop = hook({ session_id: 'cache-1', turn_id: 't1', cwd: root, hook_event_name: 'Stop', model: 'm', last_assistant_message: 'done' });
+    assert.equal(stop.status, 0, stop.stderr);
+    assert.deepEqual(hookCache(), [], 'the follow-up (which loaded hook.js) wrote no cache');
+    const begin = hook({ session_id: 'cache-1', turn_id: 't2', cwd: root, hook_event_name: 'UserPromptSubmit', model: 'm', prompt: 'go' });
+    assert.equal(begin.status, 0, begin.stderr);
+    assert.equal(hookCache().length, 1, "a turn's begin writes it");
+    const lines = fs.readFileSync(timings, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind: string; startedAt: number; endedAt: number });
+    assert.deepEqual(lines.map((line) => line.kind).sort(), ['end', 'follow-up', 'hook']);
+    for (const line of lines) assert.ok(line.startedAt > Date.now() - 60_000 && line.startedAt <= line.endedAt, JSON.stringify(line));
+  });
+
   it('loads a bundle through a code cache it writes next to it, and survives a damaged cache', () => {
     const dir = tempDir('boocode-cache-');
     const bundle = path.join(dir, 'bundle.js');

@@ -3,7 +3,7 @@
 // subfolder still checkpoints the whole project), the agent's trust state told truthfully, and a
 // reply the agent writes after our Stop hook returned still recorded.
 import * as assert from 'node:assert';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { openCheckpoints } from '../../src/core/service';
@@ -173,6 +173,52 @@ describe('hooks install: personal by default', function () {
     assert.match(copilot().configs[0].blockers.join('\n'), /only in folders you trusted/);
     write(home, '.copilot/config.json', JSON.stringify({ trustedFolders: [path.dirname(repo)] }));
     assert.deepStrictEqual(copilot().configs[0].blockers, [], 'a trusted parent folder counts');
+  });
+
+  it("a turn's end goes through /bin/sh turn-end.sh: the agent gets its answer at once, and the end is recorded even when the agent kills the hook's process group", async () => {
+    const repo = makeRepo();
+    const env = { HOME: tempDir('boocode-home-'), PATH: process.env.PATH ?? '' };
+    installHooks('codex', { workspace: repo, env, cliCommand: [process.execPath, CLI] });
+    const hooks = JSON.parse(read(repo, '.codex/hooks.json')).hooks;
+    const begin = hooks.UserPromptSubmit[0].hooks[0].command as string;
+    const end = hooks.Stop[0].hooks[0].command as string;
+    assert.match(end, /^\/bin\/sh \S+\/dist\/turn-end\.sh --answer '\{\}' \S+ \S+\/dist\/cli\.js hook codex -C /);
+    assert.strictEqual(hooksStatus({ workspace: repo, env }).find((s) => s.agent === 'codex')!.configs[0].command, begin, 'status shows what a turn begins with');
+    const hookEnv = { ...process.env, HOME: env.HOME, BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP: '' };
+    const base = { session_id: 'turn-end-1', turn_id: 't1', cwd: repo, model: 'm' };
+    const prompt = 'say "$(touch pwned)" and `touch pwned2`; exit 3';
+    const began = spawnSync('sh', ['-c', begin], { cwd: repo, input: JSON.stringify({ ...base, hook_event_name: 'UserPromptSubmit', prompt }), encoding: 'utf8', env: hookEnv });
+    assert.strictEqual(began.status, 0, began.stderr);
+    write(repo, 'src/app.js', 'changed by the turn\n');
+    // The agent's shell in a process group of its own, killed whole the moment the hook returns.
+    const reply = "done: $(touch pwned3) `touch pwned4` 'quoted' \\ \n second line";
+    const child = spawn('sh', ['-c', end], { cwd: repo, env: hookEnv, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdin.end(JSON.stringify({ ...base, hook_event_name: 'Stop', last_assistant_message: reply }));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // nothing left in the group
+    }
+    assert.strictEqual(code, 0, stderr);
+    assert.strictEqual(stdout, '{}\n', "Codex's Stop gets its JSON answer");
+    assert.strictEqual(stderr, '');
+    let found = await recorded(repo, 'turn-end-1');
+    for (const deadline = Date.now() + 15_000; found.messages.length < 2 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+      found = await recorded(repo, 'turn-end-1');
+    }
+    assert.deepStrictEqual(found.messages, [
+      ['user', prompt],
+      ['assistant', reply],
+    ]);
+    const turnEnd = found.list[0].turnEnd;
+    assert.ok(turnEnd && !turnEnd.interrupted, 'the turn was closed by its own end');
+    assert.strictEqual(git(repo, 'show', `refs/boocode/checkpoints/${turnEnd.id}:src/app.js`), 'changed by the turn');
+    for (const name of ['pwned', 'pwned2', 'pwned3', 'pwned4']) assert.ok(!fs.existsSync(path.join(repo, name)), `${name}: no payload text reached a shell`);
   });
 
   it('a reply written to the transcript after the Stop hook returned is recorded, without holding the agent', async () => {

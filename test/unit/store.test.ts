@@ -17,6 +17,34 @@ function messageIds(store: TranscriptStore): Promise<string[]> {
 describe('transcript store', () => {
   afterEach(cleanupTemps);
 
+  it("finds a session's newest prompt in the journal without the database, and says when only the database can tell", async () => {
+    const dir = tempDir();
+    const store = new TranscriptStore(dir, { lockTimeoutMs: 5000, onNotice: () => undefined });
+    const message = (id: string, session: string, role: 'user' | 'assistant', text: string, at: number) => ({ op: 'message' as const, id, session, role, text, at });
+    await store.append([{ op: 'session', id: 's1', agent: null, workspace: dir, at: 1 }]); // the first write creates the database
+    await store.append([message('m1', 's1', 'user', 'first', 10), message('m2', 's1', 'assistant', 'reply', 11), message('m3', 's2', 'user', 'other', 12), message('m4', 's1', 'user', 'second', 20)]);
+    store.close(); // nothing in memory: what follows reads the files
+    // A database that cannot be read: answering from it would have moved it aside, with a notice.
+    const database = path.join(dir, 'transcript.sqlite');
+    const saved = fs.readFileSync(database);
+    fs.writeFileSync(database, 'not a database');
+    assert.equal(store.latestJournaledMessage('s1', 'user', Infinity)?.text, 'second');
+    assert.equal(store.latestJournaledMessage('s1', 'user', 15)?.text, 'first');
+    assert.equal(store.latestJournaledMessage('s1', 'assistant', Infinity)?.text, 'reply');
+    assert.equal(store.latestJournaledMessage('s2', 'user', Infinity)?.text, 'other');
+    assert.equal(store.latestJournaledMessage('s1', 'user', 5), undefined, 'older messages are in the database');
+    assert.equal(fs.readFileSync(database, 'utf8'), 'not a database', 'the database was not read');
+    fs.writeFileSync(database, saved);
+    // An undo (or a restore, or an import) may bring back or remove messages the journal does not show.
+    await store.append([{ op: 'undo', id: 'no-such-restore', at: 30 }]);
+    assert.equal(store.latestJournaledMessage('s1', 'user', Infinity), undefined);
+    await store.append([message('m5', 's1', 'user', 'third', 40)]);
+    assert.equal(store.latestJournaledMessage('s1', 'user', Infinity)?.text, 'third', 'what came after it is known again');
+    await store.fold();
+    assert.equal(store.latestJournaledMessage('s1', 'user', Infinity), undefined, 'folded: only the database can tell');
+    store.close();
+  });
+
   it('migrates forward from every earlier schema version, keeping the data', async () => {
     const SQL = await initSqlJs();
     for (let from = 0; from < SCHEMA_VERSION; from++) {

@@ -92,6 +92,30 @@ describe('turns, restore and undo', () => {
     store.close();
   });
 
+  it("knows a session's last prompt as the transcript does, through a restore, its undo and a fold", async () => {
+    const root = makeRepo();
+    const { store, turns } = await threeTurns(root);
+    const fromTranscript = async () => [...(await store.transcript('sess-a'))].reverse().find((m) => m.role === 'user')?.text ?? null;
+    assert.equal(await store.lastPrompt('sess-a'), 'prompt 3');
+    const second = (await store.transcript('sess-a')).find((m) => m.text === 'prompt 2')!;
+    assert.equal(await store.lastPrompt('sess-a', second.createdAt), 'prompt 2', 'up to a time');
+    assert.equal(await store.lastPrompt('sess-a', second.createdAt - 1), (await store.transcript('sess-a')).find((m) => m.createdAt < second.createdAt && m.role === 'user')?.text);
+    await store.restore(turns[1].checkpoint!.id, { sessionId: 'sess-a' });
+    assert.equal(await store.lastPrompt('sess-a'), 'prompt 1', 'trimmed prompts are not the last one');
+    assert.equal(await store.lastPrompt('sess-a'), await fromTranscript());
+    await store.undo();
+    assert.equal(await store.lastPrompt('sess-a'), 'prompt 3', 'an undo brings them back');
+    await store.beginTurn({ sessionId: 'sess-a', prompt: 'prompt 4', agent: 'claude-code' });
+    assert.equal(await store.lastPrompt('sess-a'), 'prompt 4');
+    assert.equal(await store.lastPrompt('sess-none'), null);
+    store.close();
+    // Another process, after the journal was folded into the database: the same answers.
+    const reopened = await openCheckpoints(root, quiet);
+    assert.equal(await reopened.lastPrompt('sess-a'), 'prompt 4');
+    assert.equal(await reopened.lastPrompt('sess-a'), await (async () => [...(await reopened.transcript('sess-a'))].reverse().find((m) => m.role === 'user')?.text)());
+    reopened.close();
+  });
+
   it('undo brings back files, trimmed messages and dropped checkpoints', async () => {
     const root = makeRepo();
     const { store, turns } = await threeTurns(root);

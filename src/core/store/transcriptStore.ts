@@ -8,7 +8,7 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { BooError } from '../errors';
 import { withLock } from '../lock';
 import { appendJournal, newJournal, readJournal, replaceFile } from './journal';
-import { applyOp, Op } from './ops';
+import { applyOp, MessageRow, Op } from './ops';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema';
 
 export interface StoreOptions {
@@ -92,6 +92,23 @@ export class TranscriptStore {
     }
     // The first write creates the database file; later ones fold once the journal has grown.
     if (end > this.foldBytes || !fs.existsSync(this.dbPath)) await this.foldLocked();
+  }
+
+  /**
+   * The newest message of a session in `role`, at or before `upTo`, from what was appended since
+   * the last fold, without loading sql.js (a hook's follow-up asks this after every turn).
+   * Undefined when the journal alone cannot tell: no such message there, or a restore, undo or
+   * import after it, which may have removed messages or brought older ones back. Then ask `read`.
+   */
+  latestJournaledMessage(session: string, role: MessageRow['role'], upTo: number): MessageRow | undefined {
+    let found: MessageRow | undefined;
+    for (const op of readJournal(this.journalPath).ops) {
+      if (op.op === 'restore' || op.op === 'undo' || op.op === 'importSession') found = undefined;
+      else if (op.op === 'message' && op.session === session && op.role === role && op.at <= upTo) {
+        if (!found || op.at > found.at || (op.at === found.at && op.id > found.id)) found = op;
+      }
+    }
+    return found;
   }
 
   /** Runs a query against the current state, after catching up with other processes. */

@@ -35,9 +35,9 @@ export const claudeCode: AgentSpec = {
   config: {
     format: 'json',
     layout: 'nested',
-    handlers: (command) => ({
+    handlers: (command, endCommand) => ({
       UserPromptSubmit: { type: 'command', command, timeout: 30 },
-      Stop: { type: 'command', command, timeout: 30 },
+      Stop: { type: 'command', command: endCommand('Stop'), timeout: 30 },
     }),
   },
   notes: ['Copilot agent mode in VS Code reads these files too; its turns are recorded as copilot.'],

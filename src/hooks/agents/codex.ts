@@ -62,9 +62,9 @@ export const codex: AgentSpec = {
   config: {
     format: 'json',
     layout: 'nested',
-    handlers: (command) => ({
+    handlers: (command, endCommand) => ({
       UserPromptSubmit: { type: 'command', command, timeout: 30 },
-      Stop: { type: 'command', command, timeout: 30 },
+      Stop: { type: 'command', command: endCommand('Stop'), timeout: 30 },
     }),
   },
   readiness: codexReadiness,

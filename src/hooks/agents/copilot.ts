@@ -77,9 +77,9 @@ export const copilot: AgentSpec = {
     newFileRoot: { version: 1 },
     // PascalCase event names: VS Code runs them, and Copilot CLI sends VS Code-style payloads for them.
     // `command`/`timeout` are VS Code's keys, `bash`/`timeoutSec` Copilot CLI's.
-    handlers: (command) => {
-      const handler = { type: 'command', command, bash: command, cwd: '.', timeout: 30, timeoutSec: 30 };
-      return { UserPromptSubmit: handler, Stop: handler };
+    handlers: (command, endCommand) => {
+      const handler = (line: string) => ({ type: 'command', command: line, bash: line, cwd: '.', timeout: 30, timeoutSec: 30 });
+      return { UserPromptSubmit: handler(command), Stop: handler(endCommand('Stop')) };
     },
   },
   notes: [

@@ -44,10 +44,10 @@ export const cursor: AgentSpec = {
     format: 'json',
     layout: 'flat',
     newFileRoot: { version: 1 },
-    handlers: (command) => ({
+    handlers: (command, endCommand) => ({
       beforeSubmitPrompt: { command },
-      afterAgentResponse: { command },
-      stop: { command },
+      afterAgentResponse: { command: endCommand('afterAgentResponse') },
+      stop: { command: endCommand('stop') },
     }),
   },
   notes: ['Cursor runs project hooks only in trusted workspaces; restart Cursor if the hooks do not show in its Hooks settings.'],

@@ -66,9 +66,9 @@ export const gemini: AgentSpec = {
     format: 'json',
     layout: 'nested',
     allowComments: true,
-    handlers: (command) => ({
+    handlers: (command, endCommand) => ({
       BeforeAgent: { name: 'boocode-checkpoint', type: 'command', command, timeout: 30000, description: 'BooCode: record the prompt and checkpoint the workspace' },
-      AfterAgent: { name: 'boocode-reply', type: 'command', command, timeout: 30000, description: "BooCode: record the agent's reply" },
+      AfterAgent: { name: 'boocode-reply', type: 'command', command: endCommand('AfterAgent'), timeout: 30000, description: "BooCode: record the agent's reply" },
     }),
   },
   readiness: geminiReadiness,
