@@ -204,11 +204,15 @@ async function settledTranscript(sandbox: Sandbox, sessionId: string): Promise<M
 }
 
 /** Installs our hooks, runs every scripted turn, and reads back what we recorded. */
-export async function runScenario(driver: AgentDriver, options: { hooks?: boolean; turns?: number; pauseMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ScenarioResult> {
+export async function runScenario(
+  driver: AgentDriver,
+  options: { hooks?: boolean; turns?: number; pauseMs?: number; env?: NodeJS.ProcessEnv; afterInstall?: (sandbox: Sandbox) => void } = {},
+): Promise<ScenarioResult> {
   const server = await startMockServer([driver.protocol], SCRIPT);
   const sandbox = await makeSandbox(driver, server);
   Object.assign(sandbox.env, options.env);
   const install = options.hooks === false ? { status: 0, stdout: '', stderr: '' } : boocode(sandbox, ['hooks', 'install', driver.agent, ...(driver.installArgs ?? [])]);
+  options.afterInstall?.(sandbox);
   await driver.prepare(sandbox);
   const turns: TimedTurn[] = [];
   const before: Manifest[] = [];

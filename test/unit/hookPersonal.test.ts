@@ -219,6 +219,8 @@ describe('hooks install: personal by default', function () {
     assert.ok(turnEnd && !turnEnd.interrupted, 'the turn was closed by its own end');
     assert.strictEqual(git(repo, 'show', `refs/boocode/checkpoints/${turnEnd.id}:src/app.js`), 'changed by the turn');
     for (const name of ['pwned', 'pwned2', 'pwned3', 'pwned4']) assert.ok(!fs.existsSync(path.join(repo, name)), `${name}: no payload text reached a shell`);
+    uninstallHooks('codex', { workspace: repo, env });
+    assert.ok(!fs.existsSync(path.join(repo, '.codex/hooks.json')), 'uninstall knows both commands as ours');
   });
 
   it('a reply written to the transcript after the Stop hook returned is recorded, without holding the agent', async () => {

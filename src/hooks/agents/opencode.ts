@@ -64,13 +64,16 @@ const COMMAND = ${JSON.stringify(argv)};
 const HOOK_ARGS = ${JSON.stringify(hookArgs)};
 const ENV = ${JSON.stringify(env)};
 
-function run(payload) {
+// A prompt waits for its checkpoint; a turn's end is handed to a detached follow-up at once.
+function run(payload, { turnEnd = false } = {}) {
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn(COMMAND[0], [...COMMAND.slice(1), ...HOOK_ARGS], {
+      const args = turnEnd ? [...HOOK_ARGS, "--follow-up", "--ended-at", String(Date.now())] : HOOK_ARGS;
+      child = spawn(COMMAND[0], [...COMMAND.slice(1), ...args], {
         stdio: ["pipe", "ignore", "ignore"],
         env: { ...process.env, ...ENV },
+        detached: turnEnd,
       });
     } catch {
       return resolve();
@@ -78,9 +81,13 @@ function run(payload) {
     const timer = setTimeout(resolve, 30000);
     const done = () => { clearTimeout(timer); resolve(); };
     child.on("error", done);
-    child.on("close", done);
     child.stdin.on("error", () => {});
-    child.stdin.end(JSON.stringify(payload));
+    if (turnEnd && process.env.BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP !== "1") {
+      child.stdin.end(JSON.stringify(payload), () => { child.unref(); done(); });
+    } else {
+      child.on("close", done);
+      child.stdin.end(JSON.stringify(payload));
+    }
   });
 }
 
@@ -115,7 +122,7 @@ export const BoocodeCheckpoints = async ({ client, directory, worktree }) => ({
   event: async ({ event }) => {
     if (!event || event.type !== "session.idle") return;
     const sessionID = event.properties && event.properties.sessionID;
-    await run({ event: "session.idle", sessionID, reply: await lastReply(client, sessionID), cwd: directory, worktree });
+    await run({ event: "session.idle", sessionID, reply: await lastReply(client, sessionID), cwd: directory, worktree }, { turnEnd: true });
   },
 });
 `;
