@@ -22,11 +22,13 @@ export const HOOKS_USAGE = `Usage: boocode hooks install AGENT [-C DIR] [--user 
        boocode hooks status [-C DIR] [--json]
 install writes our hooks into the agent's config. By default somewhere personal that is never
 committed: the agent's personal file (Claude Code: .claude/settings.local.json), else its project
-file kept out of git through .git/info/exclude; the command names the workspace (-C). --shared
-writes the committed project file with a portable \`boocode hook AGENT\`; --user the user-level
-file. Other settings are kept as they are. uninstall removes only what install added. status shows
-which agents are connected, what still keeps an agent from running the hooks (trust), and
-the last problem its hooks logged here within a day (.git/boocode/hooks.log).
+file kept out of git through .git/info/exclude; the command names the workspace (-C), and a turn's
+end runs it through /bin/sh turn-end.sh, which returns at once and leaves the recording to a
+detached follow-up. --shared writes the committed project file with a portable
+\`boocode hook AGENT\`; --user the user-level file. Other settings are kept as they are.
+uninstall removes only what install added. status shows which agents are connected, what still
+keeps an agent from running the hooks (trust), and the last problem its hooks logged here within
+a day (.git/boocode/hooks.log).
 AGENT: ${AGENTS.join(', ')}.
 `;
 
