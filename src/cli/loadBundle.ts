@@ -3,6 +3,7 @@
 // has no compile cache of its own (module.enableCompileCache came in 22). The cache is only an
 // optimisation: unreadable, stale or rejected, the bundle is compiled as usual and the cache
 // rewritten when its folder is writable.
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import Module = require('module');
 import * as path from 'path';
@@ -14,8 +15,12 @@ import * as vm from 'vm';
  * not the follow-up that records the turn's end after the agent has gone on).
  */
 export function requireWithCodeCache(file: string, options: { writeCache?: boolean } = {}): unknown {
-  const cacheFile = path.join(path.dirname(file), `.${path.basename(file)}.${process.version}-${process.arch}.codecache`);
   const source = fs.readFileSync(file, 'utf8').replace(/^#!.*/, '');
+  // V8 checks a cache against the length of the source only: a rebuilt bundle of the same length
+  // would run the code it replaced. The cache's name holds a hash of the source it was made from.
+  const digest = createHash('sha1').update(source).digest('hex').slice(0, 16);
+  const ours = `.${path.basename(file)}.`;
+  const cacheFile = path.join(path.dirname(file), `${ours}${process.version}-${process.arch}.${digest}.codecache`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = fs.readFileSync(cacheFile);
@@ -36,6 +41,10 @@ export function requireWithCodeCache(file: string, options: { writeCache?: boole
       try {
         fs.writeFileSync(temporary, script.createCachedData());
         fs.renameSync(temporary, cacheFile);
+        // Caches made from an earlier build of this bundle are of no use any more.
+        for (const name of fs.readdirSync(path.dirname(file))) {
+          if (name.startsWith(ours) && name.endsWith('.codecache') && !name.endsWith(`.${digest}.codecache`)) fs.rmSync(path.join(path.dirname(file), name), { force: true });
+        }
       } catch {
         fs.rmSync(temporary, { force: true });
       }

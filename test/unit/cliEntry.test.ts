@@ -67,5 +67,11 @@ describe('boocode entry (dist/cli.js)', function () {
     const damaged = load();
     assert.equal(damaged.stdout, `42 ${bundle}\n`, damaged.stderr);
     assert.notEqual(fs.readFileSync(cache, 'utf8'), 'garbage', 'a rejected cache is rewritten');
+    // A new build of the same length (V8 checks only that): the new code runs, and the old cache goes.
+    fs.writeFileSync(bundle, '#!/usr/bin/env node\nexports.answer = 40 + 3; exports.file = __filename;\n');
+    const rebuilt = load();
+    assert.equal(rebuilt.stdout, `43 ${bundle}\n`, rebuilt.stderr);
+    assert.equal(cacheFiles().length, 1);
+    assert.notEqual(path.join(dir, cacheFiles()[0]), cache);
   });
 });
