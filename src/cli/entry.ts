@@ -3,7 +3,8 @@
 // its engine (dist/hook.js), every other command the whole CLI (dist/boocode.js).
 import * as fs from 'fs';
 import * as path from 'path';
-import { ENDED_AT_FLAG, FOLLOW_UP_FLAG, handOverTurnEnd } from '../hooks/hookCall';
+import { ENDED_AT_FLAG, FOLLOW_UP_FLAG } from '../hooks/followUp';
+import { handOverTurnEnd } from '../hooks/hookCall';
 import { processIO } from './io';
 import { requireWithCodeCache } from './loadBundle';
 

@@ -8,14 +8,9 @@ import * as path from 'path';
 import type { CliIO } from '../cli/io';
 import { AGENT_SPECS } from './agents';
 import { AgentName, eventName, isAgentName, parseJsonPayload, PayloadError } from './payload';
+import { ENDED_AT_FLAG, FOLLOW_UP_FLAG, WAIT_FOR_FOLLOW_UP_ENV } from './followUp';
 import { homeOf } from './spec';
 
-/** The argument that makes a hook process the follow-up that records a turn's end (and waits for a late reply). */
-export const FOLLOW_UP_FLAG = '--follow-up';
-/** When the agent reported the turn's end (unix ms): the follow-up records the reply at that time. */
-export const ENDED_AT_FLAG = '--ended-at';
-/** Set to 1, the hook returns only once its follow-up has recorded the turn's end. */
-export const WAIT_FOR_FOLLOW_UP_ENV = 'BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP';
 /** Payloads larger than this are recorded in the hook's own process rather than handed over. */
 const FOLLOW_UP_MAX_BYTES = 1024 * 1024;
 

@@ -35,7 +35,7 @@ describe('npm run package', function () {
     assert.match(stdout, /passes vsce publish validation/);
     assert.equal((await manifestOf(out)).enabledApiProposals, undefined);
     const files = await filesOf(out);
-    for (const file of ['extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/boocode.js', 'extension/dist/hook.js', 'extension/dist/sql-wasm.wasm', 'extension/package.json']) {
+    for (const file of ['extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/boocode.js', 'extension/dist/hook.js', 'extension/dist/sql-wasm.wasm', 'extension/dist/turn-end.sh', 'extension/package.json']) {
       assert.ok(files.includes(file), `${file} is shipped: ${files.join(', ')}`);
     }
     assert.ok(!files.some((file) => file.endsWith('.map') || file.includes('codecache') || file.includes('/src/')), files.join(', '));

@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { splitEnv } from '../command';
+import { ENDED_AT_FLAG, FOLLOW_UP_FLAG, WAIT_FOR_FOLLOW_UP_ENV } from '../followUp';
 import { eventName, HookEvent, optionalReply, Payload, pickString, requirePrompt, requireString, notATurnEvent } from '../payload';
 import { AgentSpec, homeOf, PathContext, Scope } from '../spec';
 
@@ -69,7 +70,7 @@ function run(payload, { turnEnd = false } = {}) {
   return new Promise((resolve) => {
     let child;
     try {
-      const args = turnEnd ? [...HOOK_ARGS, "--follow-up", "--ended-at", String(Date.now())] : HOOK_ARGS;
+      const args = turnEnd ? [...HOOK_ARGS, ${JSON.stringify(FOLLOW_UP_FLAG)}, ${JSON.stringify(ENDED_AT_FLAG)}, String(Date.now())] : HOOK_ARGS;
       child = spawn(COMMAND[0], [...COMMAND.slice(1), ...args], {
         stdio: ["pipe", "ignore", "ignore"],
         env: { ...process.env, ...ENV },
@@ -82,7 +83,7 @@ function run(payload, { turnEnd = false } = {}) {
     const done = () => { clearTimeout(timer); resolve(); };
     child.on("error", done);
     child.stdin.on("error", () => {});
-    if (turnEnd && process.env.BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP !== "1") {
+    if (turnEnd && process.env.${WAIT_FOR_FOLLOW_UP_ENV} !== "1") {
       child.stdin.end(JSON.stringify(payload), () => { child.unref(); done(); });
     } else {
       child.on("close", done);
