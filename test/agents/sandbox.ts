@@ -6,6 +6,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { removeTree } from '../support/removeTree';
 import { checkpointFiles, manifest, Manifest } from '../unit/manifest';
 import { MockServer, startMockServer } from './mockServer';
 import { AgentDriver, AgentInvocation, Sandbox, TurnOutput, TurnScript } from './types';
@@ -251,5 +252,5 @@ export function checkpointVersusManifest(sandbox: Sandbox, commit: string, expec
 
 export async function disposeScenario(result: { sandbox: Sandbox; server: MockServer }): Promise<void> {
   await result.server.close();
-  if (!process.env.BOOCODE_KEEP_AGENT_SANDBOX) fs.rmSync(result.sandbox.root, { recursive: true, force: true });
+  if (!process.env.BOOCODE_KEEP_AGENT_SANDBOX) removeTree(result.sandbox.root);
 }

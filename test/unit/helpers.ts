@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { removeTree } from '../support/removeTree';
 
 const made: string[] = [];
 
@@ -12,28 +13,8 @@ export function tempDir(prefix = 'boocode-test-'): string {
   return dir;
 }
 
-/** Whether a hook's detached follow-up is still at work in `dir` (seen through /proc, where there is one). */
-function followUpRunsIn(dir: string): boolean {
-  if (!fs.existsSync('/proc/self/cmdline')) return false;
-  return fs
-    .readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .some((pid) => {
-      try {
-        const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        return argv.includes('--follow-up') && argv.some((arg) => arg === dir || arg.startsWith(dir + path.sep));
-      } catch {
-        return false; // gone
-      }
-    });
-}
-
 export function cleanupTemps(): void {
-  for (const dir of made.splice(0)) {
-    // A hook's detached follow-up may still be recording in there: let it finish (at most 25 s).
-    for (const deadline = Date.now() + 25_000; followUpRunsIn(dir) && Date.now() < deadline; ) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-  }
+  for (const dir of made.splice(0)) removeTree(dir);
 }
 
 const gitEnv = () => {
