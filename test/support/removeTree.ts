@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** Whether a hook process of ours (a follow-up, or the turn-end script starting one) names `dir` or a path in it. */
+/** Whether a hook process of ours (a hook, its follow-up, or the turn-end script starting one) names `dir` or a path in it. */
 export function hookRunsIn(dir: string): boolean {
   if (!fs.existsSync('/proc/self/cmdline')) return false;
   return fs
@@ -12,7 +12,8 @@ export function hookRunsIn(dir: string): boolean {
     .some((pid) => {
       try {
         const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        const ours = argv.includes('--follow-up') || argv.some((arg) => arg.endsWith('turn-end.sh'));
+        const hook = argv.includes('hook') && argv.some((arg) => /(^|\/)(cli\.js|boocode)$/.test(arg));
+        const ours = hook || argv.includes('--follow-up') || argv.some((arg) => arg.endsWith('turn-end.sh'));
         return ours && argv.some((arg) => arg === dir || arg.startsWith(dir + path.sep));
       } catch {
         return false; // gone
