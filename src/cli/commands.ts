@@ -265,7 +265,7 @@ export const COMMANDS: Record<string, Command> = {
   turn: {
     usage: 'turn begin --session ID --prompt TEXT [--agent NAME] [-C DIR] [--json]\n  boocode turn end --session ID [--reply TEXT] [-C DIR] [--json]',
     summary:
-      "Record an agent turn: its prompt and a checkpoint before it, then a checkpoint at its end and its reply. A turn that never ended is closed by the session's next `turn begin` (marked interrupted). `--prompt -` and `--reply -` read stdin.",
+      "Record an agent turn: its prompt and a checkpoint before it, then a checkpoint at its end and its reply. A turn that never ended is closed by the session's next `turn begin` (marked interrupted). A reply already recorded for the turn is not recorded again. `--prompt -` and `--reply -` read stdin.",
     values: [...WORKSPACE, '--session', '--prompt', '--agent', '--reply'],
     switches: ['--json'],
     run: (args, io) =>
@@ -278,9 +278,11 @@ export const COMMANDS: Record<string, Command> = {
           return value === '-' ? io.readStdin() : value;
         };
         if (phase === 'end') {
-          const result = await store.endTurn({ sessionId, reply: await fromStdin('--reply') });
+          const reply = await fromStdin('--reply');
+          const result = await store.endTurn({ sessionId, reply });
           if (result.warning) io.stderr(`boocode: warning: ${result.warning}\n`);
-          const said = [result.checkpoint ? `Checkpoint ${result.checkpoint.id} taken at the end of the turn.` : '', result.messageId ? `Recorded the reply in session ${sessionId}.` : ''].filter(Boolean);
+          const replyLine = result.messageId ? `Recorded the reply in session ${sessionId}.` : reply ? `This reply was already recorded for the turn; not recorded again.` : '';
+          const said = [result.checkpoint ? `Checkpoint ${result.checkpoint.id} taken at the end of the turn.` : '', replyLine].filter(Boolean);
           return print(io, args, result, () => said.map((line) => `${line}\n`).join(''));
         }
         const prompt = await fromStdin('--prompt');

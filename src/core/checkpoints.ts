@@ -181,13 +181,14 @@ class CheckpointService implements Checkpoints {
     const at = input.at ?? Date.now();
     const prompt = input.prompt ? clip(input.prompt) : null;
     const missingPrompt = prompt !== null && (await this.lastPrompt(sessionId).catch(() => null)) !== prompt;
-    await this.store.append([
+    const reply = clip(input.reply);
+    const recorded = await this.store.appendReplyOnce(sessionId, at, reply, [
       { op: 'session', id: sessionId, agent: input.agent ?? null, workspace: this.root, at, ...agentFields(sessionId, input) },
       // A millisecond earlier, so that it sorts before its reply.
       ...(missingPrompt ? [{ op: 'message' as const, id: newMessageId(), session: sessionId, role: 'user' as const, text: prompt, at: at - 1 }] : []),
-      { op: 'message', id: messageId, session: sessionId, role: 'assistant', text: clip(input.reply), at },
+      { op: 'message', id: messageId, session: sessionId, role: 'assistant', text: reply, at },
     ]);
-    return { sessionId, messageId, checkpoint, warning };
+    return { sessionId, messageId: recorded ? messageId : null, checkpoint, warning };
   }
 
   /**

@@ -255,6 +255,7 @@ export interface TurnBeginResult {
 
 export interface TurnEndResult {
   sessionId: string;
+  /** The reply recorded, or null when none was: no reply, or the same reply already recorded for the turn. */
   messageId: string | null;
   /** The turn's after-checkpoint (null when no turn of the session was open, or the capture failed). */
   checkpoint: CheckpointMeta | null;

@@ -1,6 +1,7 @@
 // `boocode hook <agent>` end to end: each agent's real payload shapes (the fixtures) fed to the
 // built CLI against a real temporary git repository, then the transcript and checkpoints checked.
 import * as assert from 'node:assert';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -69,6 +70,28 @@ describe('boocode hook (end to end)', function () {
     assert.strictEqual(list[0].prompt, 'Rename the greeting in src/app.js to say hello');
     assert.strictEqual(git(run.root, 'show', `${list[0].commit}:src/app.js`), 'console.log(1);', 'the checkpoint holds the files from before the turn');
     assert.strictEqual(git(run.root, 'rev-parse', '--verify', '-q', list[0].ref), list[0].commit);
+  });
+
+  it('Claude Code: a Stop reported three times, in turn or at once, records the reply once; the same prompt sent again gets its own', async () => {
+    const run = setup();
+    const session = '8a1f2c3d-4e5f-4a6b-9c7d-0e1f2a3b4c5d';
+    const stop = fixture('claude-code', 'stop.json', run.vars);
+    quiet(run.feed('claude-code', 'user-prompt-submit.json'));
+    for (let i = 0; i < 3; i++) quiet(run.hook('claude-code', stop));
+    // Again, at once: three hook processes racing for the transcript.
+    quiet(run.feed('claude-code', 'user-prompt-submit.json'));
+    const racing = Array.from({ length: 3 }, () =>
+      new Promise<number>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'hook', 'claude-code'], { cwd: run.home, env: { ...process.env, BOOCODE_HOOK_WAIT_FOR_FOLLOW_UP: '1', HOME: run.home, CLAUDE_PROJECT_DIR: '' }, stdio: ['pipe', 'ignore', 'ignore'] });
+        child.stdin.end(stop);
+        child.on('close', (code) => resolve(code ?? -1));
+      }),
+    );
+    assert.deepStrictEqual(await Promise.all(racing), [0, 0, 0]);
+    const { messages } = await recorded(run.root, session);
+    const prompt = 'Rename the greeting in src/app.js to say hello';
+    const reply = 'I renamed the greeting in src/app.js; it now prints hello.';
+    assert.deepStrictEqual(messages, [['user', prompt], ['assistant', reply], ['user', prompt], ['assistant', reply]]);
   });
 
   it('Claude Code: takes the reply from the transcript JSONL when Stop has no last_assistant_message', async () => {

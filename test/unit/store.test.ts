@@ -5,7 +5,7 @@ import * as path from 'path';
 import { openCheckpoints } from '../../src/core/service';
 import { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion } from '../../src/core/store/schema';
 import { TranscriptStore } from '../../src/core/store/transcriptStore';
-import { cleanupTemps, cli, cliJson, makeRepo, tempDir } from './helpers';
+import { cleanupTemps, cli, CLI, cliJson, makeRepo, tempDir } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const initSqlJs = require('sql.js') as (config?: object) => Promise<import('sql.js').SqlJsStatic>;
@@ -43,6 +43,45 @@ describe('transcript store', () => {
     await store.fold();
     assert.equal(store.latestJournaledMessage('s1', 'user', Infinity), undefined, 'folded: only the database can tell');
     store.close();
+  });
+
+  it('records a reply once per prompt: a repeat of the same end is skipped, from the journal or the folded database', async () => {
+    const dir = tempDir();
+    const store = new TranscriptStore(dir, { lockTimeoutMs: 5000, onNotice: () => undefined });
+    const message = (id: string, role: 'user' | 'assistant', text: string, at: number) => ({ op: 'message' as const, id, session: 's', role, text, at });
+    const reply = (id: string, text: string, at: number) => store.appendReplyOnce('s', at, text, [message(id, 'assistant', text, at)]);
+    await store.append([{ op: 'session', id: 's', agent: null, workspace: dir, at: 1 }, message('p1', 'user', 'run the tests', 10)]);
+    assert.equal(await reply('r1', 'All pass.', 11), true);
+    assert.equal(await reply('r1b', 'All pass.', 12), false, 'the same end reported again');
+    // The same prompt sent again is a new turn, and the same answer to it is its reply.
+    await store.append([message('p2', 'user', 'run the tests', 20)]);
+    assert.equal(await reply('r2', 'All pass.', 21), true);
+    // A late report of turn one's end (it ended at 11, before the second prompt): already there.
+    assert.equal(await reply('late', 'All pass.', 11), false);
+    // Folded into the database: the journal no longer shows the prompt, the database answers.
+    await store.fold();
+    assert.equal(await reply('r2b', 'All pass.', 22), false);
+    assert.equal(await reply('r3', 'Something else.', 23), true, 'another reply to the same prompt is kept');
+    // After an undo the journal cannot tell: the database is asked.
+    await store.append([{ op: 'undo', id: 'no-such-restore', at: 30 }]);
+    assert.equal(await reply('r3b', 'Something else.', 31), false);
+    assert.deepEqual(await messageIds(store), ['p1', 'p2', 'r1', 'r2', 'r3']);
+    store.close();
+  });
+
+  it('records a reply reported by several processes at once exactly once', async function () {
+    this.timeout(60_000);
+    const root = makeRepo();
+    cliJson(['turn', 'begin', '--session', 's', '--prompt', 'go', '-C', root]);
+    const ends = Array.from({ length: 6 }, () =>
+      new Promise<number>((resolve) => spawn(process.execPath, [CLI, 'turn', 'end', '--session', 's', '--reply', 'Done.', '-C', root], { stdio: 'ignore' }).on('close', (code) => resolve(code ?? -1))),
+    );
+    assert.deepEqual(await Promise.all(ends), [0, 0, 0, 0, 0, 0]);
+    const transcript = cliJson(['transcript', '--session', 's', '-C', root]);
+    assert.deepEqual(transcript.map((m: { role: string; text: string }) => `${m.role}: ${m.text}`), ['user: go', 'assistant: Done.']);
+    const again = cli(['turn', 'end', '--session', 's', '--reply', 'Done.', '-C', root]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /^This reply was already recorded for the turn; not recorded again\.$/m);
   });
 
   it('migrates forward from every earlier schema version, keeping the data', async () => {

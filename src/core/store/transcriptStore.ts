@@ -111,6 +111,47 @@ export class TranscriptStore {
     return found;
   }
 
+  /**
+   * Appends `ops`, which record `reply` as the session's answer to its prompt at or before `upTo`,
+   * unless that prompt already has this very reply: an agent that reports one turn's end twice
+   * (or several hooks reporting it at once) gets it recorded once. Checked and written under one
+   * lock; read from the journal when it can tell (no sql.js), else from the database.
+   */
+  appendReplyOnce(session: string, upTo: number, reply: string, ops: Op[]): Promise<boolean> {
+    return this.locked(async () => {
+      const answered = this.journalAnswered(session, upTo, reply) ?? (await this.databaseAnswered(session, upTo, reply));
+      if (answered) return false;
+      await this.appendLocked(ops);
+      return true;
+    });
+  }
+
+  /** Whether the journal holds `reply` after the session's prompt; undefined when the journal alone cannot tell. */
+  private journalAnswered(session: string, upTo: number, reply: string): boolean | undefined {
+    const messages: MessageRow[] = [];
+    for (const op of readJournal(this.journalPath).ops) {
+      if (op.op === 'restore' || op.op === 'undo' || op.op === 'importSession') return undefined;
+      if (op.op === 'message' && op.session === session) messages.push(op);
+    }
+    const prompt = latestPrompt(messages, upTo);
+    if (!prompt) return undefined;
+    return messages.some((message) => message.role === 'assistant' && message.text === reply && after(message, prompt));
+  }
+
+  private async databaseAnswered(session: string, upTo: number, reply: string): Promise<boolean> {
+    await this.refresh(true);
+    const db = this.db as Database;
+    const rows = db.exec('SELECT id, role, text, created_at FROM messages WHERE session_id = ?', [session])[0]?.values ?? [];
+    const messages = rows.map(([id, role, text, at]): MessageRow => ({ id: String(id), session, role: role === 'assistant' ? 'assistant' : 'user', text: String(text), at: Number(at) }));
+    const prompt = latestPrompt(messages, upTo);
+    // No prompt known for the session: only a reply just like the newest message is a repeat.
+    if (!prompt) {
+      const newest = messages.filter((message) => message.at <= upTo).sort((a, b) => (after(a, b) ? -1 : 1))[0];
+      return newest?.role === 'assistant' && newest.text === reply;
+    }
+    return messages.some((message) => message.role === 'assistant' && message.text === reply && after(message, prompt));
+  }
+
   /** Runs a query against the current state, after catching up with other processes. */
   async read<T>(query: (db: Database) => T): Promise<T> {
     await this.refresh();
@@ -231,4 +272,14 @@ export class TranscriptStore {
     this.db?.close();
     this.db = null;
   }
+}
+
+/** Whether `a` comes after `b` in a session's order (time, then id). */
+const after = (a: MessageRow, b: MessageRow) => a.at > b.at || (a.at === b.at && a.id > b.id);
+
+/** The newest prompt at or before `upTo`: the turn a reply reported then answers. */
+function latestPrompt(messages: MessageRow[], upTo: number): MessageRow | undefined {
+  let found: MessageRow | undefined;
+  for (const message of messages) if (message.role === 'user' && message.at <= upTo && (!found || after(message, found))) found = message;
+  return found;
 }
