@@ -32,7 +32,10 @@ export interface BooCodeCheckpointsApi {
    * throw: `checkpoint` is null and `warning` says why (the status bar shows it too).
    */
   beginTurn(sessionId: string | undefined, prompt: string, agent?: string, options?: FolderOption): Promise<TurnBeginResult>;
-  /** Call when the agent has answered: records the reply of the session's open turn (default: the last one begun here). */
+  /**
+   * Call when the agent has answered: records the reply of the session's open turn (default: the last
+   * one begun here). A reply already recorded for the turn is not recorded again (`messageId` null).
+   */
   endTurn(reply?: string, options?: FolderOption & { sessionId?: string }): Promise<TurnEndResult>;
   /** Checkpoints, newest first. */
   list(options?: FolderOption & { sessionId?: string }): Promise<CheckpointInfo[]>;
