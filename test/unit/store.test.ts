@@ -50,9 +50,17 @@ describe('transcript store', () => {
     const store = new TranscriptStore(dir, { lockTimeoutMs: 5000, onNotice: () => undefined });
     const message = (id: string, role: 'user' | 'assistant', text: string, at: number) => ({ op: 'message' as const, id, session: 's', role, text, at });
     const reply = (id: string, text: string, at: number) => store.appendReplyOnce('s', at, text, [message(id, 'assistant', text, at)]);
-    await store.append([{ op: 'session', id: 's', agent: null, workspace: dir, at: 1 }, message('p1', 'user', 'run the tests', 10)]);
+    await store.append([{ op: 'session', id: 's', agent: null, workspace: dir, at: 1 }]); // the first write creates the database
+    await store.append([message('p1', 'user', 'run the tests', 10)]);
     assert.equal(await reply('r1', 'All pass.', 11), true);
+    // Told from the journal alone: a database that cannot be read is not read (nor moved aside).
+    const database = path.join(dir, 'transcript.sqlite');
+    const saved = fs.readFileSync(database);
+    fs.writeFileSync(database, 'not a database');
+    store.close();
     assert.equal(await reply('r1b', 'All pass.', 12), false, 'the same end reported again');
+    assert.equal(fs.readFileSync(database, 'utf8'), 'not a database');
+    fs.writeFileSync(database, saved);
     // The same prompt sent again is a new turn, and the same answer to it is its reply.
     await store.append([message('p2', 'user', 'run the tests', 20)]);
     assert.equal(await reply('r2', 'All pass.', 21), true);

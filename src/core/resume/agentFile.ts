@@ -91,4 +91,3 @@ export function placeAgentFile(
   fs.writeFileSync(file, own.text, { mode: 0o600 });
   return { agentSessionId: options.agentSessionId, agentTranscript: file, agentCwd: cwd, created: file };
 }
-

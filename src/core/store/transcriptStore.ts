@@ -97,18 +97,11 @@ export class TranscriptStore {
   /**
    * The newest message of a session in `role`, at or before `upTo`, from what was appended since
    * the last fold, without loading sql.js (a hook's follow-up asks this after every turn).
-   * Undefined when the journal alone cannot tell: no such message there, or a restore, undo or
-   * import after it, which may have removed messages or brought older ones back. Then ask `read`.
+   * Undefined when the journal alone cannot tell: no such message there since the last restore,
+   * undo or import (which may have removed messages or brought older ones back). Then ask `read`.
    */
   latestJournaledMessage(session: string, role: MessageRow['role'], upTo: number): MessageRow | undefined {
-    let found: MessageRow | undefined;
-    for (const op of readJournal(this.journalPath).ops) {
-      if (op.op === 'restore' || op.op === 'undo' || op.op === 'importSession') found = undefined;
-      else if (op.op === 'message' && op.session === session && op.role === role && op.at <= upTo) {
-        if (!found || op.at > found.at || (op.at === found.at && op.id > found.id)) found = op;
-      }
-    }
-    return found;
+    return newest(this.journaledSince(session), role, upTo);
   }
 
   /**
@@ -119,37 +112,29 @@ export class TranscriptStore {
    */
   appendReplyOnce(session: string, upTo: number, reply: string, ops: Op[]): Promise<boolean> {
     return this.locked(async () => {
-      const answered = this.journalAnswered(session, upTo, reply) ?? (await this.databaseAnswered(session, upTo, reply));
+      const journaled = this.journaledSince(session);
+      const answered = newest(journaled, 'user', upTo) ? hasReply(journaled, upTo, reply) : await this.databaseHasReply(session, upTo, reply);
       if (answered) return false;
       await this.appendLocked(ops);
       return true;
     });
   }
 
-  /** Whether the journal holds `reply` after the session's prompt; undefined when the journal alone cannot tell. */
-  private journalAnswered(session: string, upTo: number, reply: string): boolean | undefined {
-    const messages: MessageRow[] = [];
+  /** The session's messages appended since the last fold and since the journal's last restore, undo or import. */
+  private journaledSince(session: string): MessageRow[] {
+    let messages: MessageRow[] = [];
     for (const op of readJournal(this.journalPath).ops) {
-      if (op.op === 'restore' || op.op === 'undo' || op.op === 'importSession') return undefined;
-      if (op.op === 'message' && op.session === session) messages.push(op);
+      if (op.op === 'restore' || op.op === 'undo' || op.op === 'importSession') messages = [];
+      else if (op.op === 'message' && op.session === session) messages.push(op);
     }
-    const prompt = latestPrompt(messages, upTo);
-    if (!prompt) return undefined;
-    return messages.some((message) => message.role === 'assistant' && message.text === reply && after(message, prompt));
+    return messages;
   }
 
-  private async databaseAnswered(session: string, upTo: number, reply: string): Promise<boolean> {
+  private async databaseHasReply(session: string, upTo: number, reply: string): Promise<boolean> {
     await this.refresh(true);
-    const db = this.db as Database;
-    const rows = db.exec('SELECT id, role, text, created_at FROM messages WHERE session_id = ?', [session])[0]?.values ?? [];
+    const rows = (this.db as Database).exec('SELECT id, role, text, created_at FROM messages WHERE session_id = ?', [session])[0]?.values ?? [];
     const messages = rows.map(([id, role, text, at]): MessageRow => ({ id: String(id), session, role: role === 'assistant' ? 'assistant' : 'user', text: String(text), at: Number(at) }));
-    const prompt = latestPrompt(messages, upTo);
-    // No prompt known for the session: only a reply just like the newest message is a repeat.
-    if (!prompt) {
-      const newest = messages.filter((message) => message.at <= upTo).sort((a, b) => (after(a, b) ? -1 : 1))[0];
-      return newest?.role === 'assistant' && newest.text === reply;
-    }
-    return messages.some((message) => message.role === 'assistant' && message.text === reply && after(message, prompt));
+    return hasReply(messages, upTo, reply);
   }
 
   /** Runs a query against the current state, after catching up with other processes. */
@@ -277,9 +262,22 @@ export class TranscriptStore {
 /** Whether `a` comes after `b` in a session's order (time, then id). */
 const after = (a: MessageRow, b: MessageRow) => a.at > b.at || (a.at === b.at && a.id > b.id);
 
-/** The newest prompt at or before `upTo`: the turn a reply reported then answers. */
-function latestPrompt(messages: MessageRow[], upTo: number): MessageRow | undefined {
+/** The newest message in `role` (any role when null) at or before `upTo`. */
+function newest(messages: MessageRow[], role: MessageRow['role'] | null, upTo: number): MessageRow | undefined {
   let found: MessageRow | undefined;
-  for (const message of messages) if (message.role === 'user' && message.at <= upTo && (!found || after(message, found))) found = message;
+  for (const message of messages) if ((role === null || message.role === role) && message.at <= upTo && (!found || after(message, found))) found = message;
   return found;
+}
+
+/**
+ * Whether `reply` is already recorded for the turn whose end was reported at `upTo`: after the
+ * newest prompt at or before then, or, for a session with no prompt, as its newest message.
+ */
+function hasReply(messages: MessageRow[], upTo: number, reply: string): boolean {
+  const prompt = newest(messages, 'user', upTo);
+  if (!prompt) {
+    const last = newest(messages, null, upTo);
+    return last?.role === 'assistant' && last.text === reply;
+  }
+  return messages.some((message) => message.role === 'assistant' && message.text === reply && after(message, prompt));
 }
